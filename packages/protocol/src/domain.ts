@@ -1,0 +1,124 @@
+import * as v from 'valibot';
+import { LIMITS } from './limits.js';
+import {
+  Body, CircleId, ContentWarning, DisplayName, Flair, Id, Reaction, Reason, Seq, ThreadKey, ThreadTitle,
+  Timestamp, line, text,
+} from './fields.js';
+
+export const RoleSchema = v.picklist(['owner', 'moderator', 'member'], 'must be owner, moderator or member');
+export type Role = v.InferOutput<typeof RoleSchema>;
+
+export const AccessModeSchema = v.picklist(['invite', 'request', 'open-link'], 'must be invite, request or open-link');
+export type AccessMode = v.InferOutput<typeof AccessModeSchema>;
+
+export const CircleSettingsSchema = v.object({
+  /** Seconds a member waits between two posts; 0 turns slow mode off. */
+  slowModeSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3600)),
+  pseudonymsAllowed: v.boolean(),
+});
+export type CircleSettings = v.InferOutput<typeof CircleSettingsSchema>;
+
+export const CircleSchema = v.object({
+  id: CircleId,
+  name: line(LIMITS.circleNameMaxChars),
+  description: v.string(),
+  /** Text every member accepts on joining. */
+  norms: v.string(),
+  access: AccessModeSchema,
+  memberCap: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** The circle's own reaction set: members react with these and nothing else. */
+  reactions: v.pipe(v.array(Reaction), v.maxLength(LIMITS.circleReactionsMax)),
+  settings: CircleSettingsSchema,
+});
+export type Circle = v.InferOutput<typeof CircleSchema>;
+
+export const MemberStateSchema = v.picklist(['active', 'muted', 'banned']);
+export type MemberState = v.InferOutput<typeof MemberStateSchema>;
+
+export const MemberSchema = v.object({
+  id: Id,
+  displayName: DisplayName,
+  role: RoleSchema,
+  flair: v.nullable(Flair),
+  state: MemberStateSchema,
+  /** When a mute ends; null unless muted. */
+  mutedUntil: v.nullable(Timestamp),
+  joinedAt: Timestamp,
+});
+export type Member = v.InferOutput<typeof MemberSchema>;
+
+export const ThreadSchema = v.object({
+  id: Id,
+  title: ThreadTitle,
+  /** Set for a page-keyed thread (one per article of a blog); null for a topic thread. */
+  key: v.nullable(ThreadKey),
+  createdBy: Id,
+  createdAt: Timestamp,
+  lastMessageAt: v.nullable(Timestamp),
+  messageCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type Thread = v.InferOutput<typeof ThreadSchema>;
+
+export const MessageStateSchema = v.picklist(['visible', 'hidden-by-moderator', 'deleted']);
+export type MessageState = v.InferOutput<typeof MessageStateSchema>;
+
+export const MessageSchema = v.object({
+  id: Id,
+  threadId: Id,
+  authorId: Id,
+  /** Plain text with a small markdown subset. Empty for tombstones and for hidden messages sent to members. */
+  body: v.string(),
+  contentWarning: v.nullable(ContentWarning),
+  replyTo: v.nullable(Id),
+  createdAt: Timestamp,
+  editedAt: v.nullable(Timestamp),
+  /** Reaction → ids of the members who reacted with it. */
+  reactions: v.record(Reaction, v.array(Id)),
+  state: MessageStateSchema,
+  /** Seq of the event that created the message: the order of the chronological feed. */
+  seq: Seq,
+});
+export type Message = v.InferOutput<typeof MessageSchema>;
+
+export const InviteSchema = v.object({
+  code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars)),
+  createdBy: Id,
+  createdAt: Timestamp,
+  expiresAt: v.nullable(Timestamp),
+  maxUses: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  uses: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  revoked: v.boolean(),
+});
+export type Invite = v.InferOutput<typeof InviteSchema>;
+
+export const ReportSchema = v.object({
+  id: Id,
+  messageId: Id,
+  threadId: Id,
+  reporterId: Id,
+  reason: Reason,
+  createdAt: Timestamp,
+  resolvedAt: v.nullable(Timestamp),
+});
+export type Report = v.InferOutput<typeof ReportSchema>;
+
+export const AuditEntrySchema = v.object({
+  id: Id,
+  actorId: Id,
+  action: v.string(),
+  /** The member, message or invite acted on. */
+  targetId: v.nullable(v.string()),
+  reason: v.nullable(v.string()),
+  at: Timestamp,
+});
+export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
+
+export const JoinRequestSchema = v.object({
+  id: Id,
+  displayName: DisplayName,
+  note: v.nullable(v.string()),
+  createdAt: Timestamp,
+});
+export type JoinRequest = v.InferOutput<typeof JoinRequestSchema>;
+
+export { Body, ContentWarning, Reaction, Reason, ThreadKey, ThreadTitle, DisplayName, Flair, Id, CircleId, text, line };

@@ -1,0 +1,58 @@
+import * as v from 'valibot';
+import { LIMITS } from './limits.js';
+
+// Building blocks shared by the domain, command and event schemas. Messages name the rule, so a
+// validation error read by a person says what to fix.
+
+/** Client-generated ids (nanoid alphabet). Long enough to be unguessable, short enough to index. */
+export const Id = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 characters of A–Z, a–z, 0–9, _ or -'),
+);
+
+/** A circle's id: a lower-case slug that can sit in a URL. */
+export const CircleId = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug of 1–63 characters (a–z, 0–9, -)'),
+);
+
+// Control characters other than tab and newline have no place in text people read.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_NEWLINE = /[\u0000-\u001F\u007F]/;
+
+/** Multi-line text (message bodies, norms, reasons): not blank, bounded, no control characters. */
+export function text(max: number) {
+  return v.pipe(
+    v.string('must be a string'),
+    v.check((s) => s.trim().length > 0, 'must not be empty'),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((s) => !CONTROL.test(s), 'must not contain control characters'),
+  );
+}
+
+/** One-line text (names, titles, flair, reactions). */
+export function line(max: number) {
+  return v.pipe(
+    v.string('must be a string'),
+    v.check((s) => s.trim().length > 0, 'must not be empty'),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((s) => !CONTROL_OR_NEWLINE.test(s), 'must be a single line without control characters'),
+  );
+}
+
+/** Milliseconds since the epoch. */
+export const Timestamp = v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0));
+
+export const Seq = v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1));
+
+export const DisplayName = line(LIMITS.displayNameMaxChars);
+export const Body = text(LIMITS.bodyMaxChars);
+export const ContentWarning = line(LIMITS.contentWarningMaxChars);
+export const Reason = text(LIMITS.reasonMaxChars);
+export const Reaction = line(LIMITS.reactionMaxChars);
+export const ThreadTitle = line(LIMITS.threadTitleMaxChars);
+export const Flair = line(LIMITS.flairMaxChars);
+/** A page-keyed thread's key, usually the page path (`/posts/my-article`). */
+export const ThreadKey = line(LIMITS.threadKeyMaxChars);

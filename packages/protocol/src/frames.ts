@@ -1,0 +1,48 @@
+import * as v from 'valibot';
+import { ERROR_CODES } from './errors.js';
+import { CircleEventSchema } from './events.js';
+import { CircleId, Id, Seq } from './fields.js';
+import { CredentialsSchema, CursorSchema, HistoryPageSchema, HistoryQuerySchema, SessionSchema } from './session.js';
+
+// Frames are what travels over a socket. A transport other than the WebSocket one may carry the same
+// commands and events in any shape it likes; these frames are the reference server's wire format.
+
+export const ErrorInfoSchema = v.object({
+  code: v.picklist(ERROR_CODES),
+  message: v.string(),
+  field: v.optional(v.string()),
+  retryAfterMs: v.optional(v.number()),
+});
+
+const V = { v: v.number('must be a number') };
+
+// Client → server. `command` is checked separately (see parse.ts) so an unknown type or bad field gets
+// a precise error naming it.
+export const HelloFrame = v.strictObject({ ...V, type: v.literal('hello'), circle: CircleId, credentials: CredentialsSchema, cursor: v.nullable(CursorSchema) });
+export const CommandFrameEnvelope = v.strictObject({ ...V, type: v.literal('command'), command: v.looseObject({ id: Id, type: v.string() }) });
+export const HistoryRequestFrame = v.strictObject({ ...V, type: v.literal('history'), id: Id, query: HistoryQuerySchema });
+export const PingFrame = v.strictObject({ ...V, type: v.literal('ping') });
+
+// Server → client.
+export const WelcomeFrame = v.object({ ...V, type: v.literal('welcome'), session: SessionSchema });
+export const EventFrame = v.object({ ...V, type: v.literal('event'), event: CircleEventSchema });
+export const AckFrame = v.variant('ok', [
+  v.object({ ...V, type: v.literal('ack'), id: Id, ok: v.literal(true), seq: v.nullable(Seq), result: v.optional(v.unknown()) }),
+  v.object({ ...V, type: v.literal('ack'), id: Id, ok: v.literal(false), error: ErrorInfoSchema }),
+]);
+export const HistoryResponseFrame = v.object({ ...V, type: v.literal('history'), id: Id, page: HistoryPageSchema });
+/** A connection-level error. `id` names the request it answers, when there is one; `fatal` closes the socket. */
+export const ErrorFrame = v.object({
+  ...V,
+  type: v.literal('error'),
+  error: ErrorInfoSchema,
+  id: v.optional(v.nullable(v.string())),
+  fatal: v.optional(v.boolean()),
+  /** With `pending_approval`: a token to reconnect with once a moderator approves. */
+  token: v.optional(v.string()),
+});
+export const PongFrame = v.object({ ...V, type: v.literal('pong') });
+
+export const ServerFrameSchema = v.variant('type', [WelcomeFrame, EventFrame, AckFrame, HistoryResponseFrame, ErrorFrame, PongFrame]);
+export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
+export type AckFrame = v.InferOutput<typeof AckFrame>;

@@ -1,0 +1,11 @@
+export { PROTOCOL_VERSION, LIMITS, ROLE_LEVEL } from './limits.js';
+export { ERROR_CODES, FINAL_ERROR_CODES, HearthError, isErrorCode } from './errors.js';
+export type { ErrorCode, ErrorInfo } from './errors.js';
+export * from './domain.js';
+export * from './commands.js';
+export * from './events.js';
+export * from './session.js';
+export * from './frames.js';
+export { parseClientFrame, parseServerFrame, parseCommand } from './parse.js';
+export type { ClientFrame, Result } from './parse.js';
+export type { Ack } from './rules/ack.js';

@@ -1,0 +1,113 @@
+import * as v from 'valibot';
+import { COMMAND_SCHEMAS, type Command, type CommandType } from './commands.js';
+import type { ErrorInfo } from './errors.js';
+import { CommandFrameEnvelope, HelloFrame, HistoryRequestFrame, PingFrame, ServerFrameSchema, type ServerFrame } from './frames.js';
+import type { Credentials, HistoryQuery } from './session.js';
+import { LIMITS, PROTOCOL_VERSION } from './limits.js';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export type ClientFrame =
+  | { v: number; type: 'hello'; circle: string; credentials: Credentials; cursor: string | null }
+  | { v: number; type: 'command'; command: Command }
+  | { v: number; type: 'history'; id: string; query: HistoryQuery }
+  | { v: number; type: 'ping' };
+
+const CLIENT_FRAMES = { hello: HelloFrame, command: CommandFrameEnvelope, history: HistoryRequestFrame, ping: PingFrame } as const;
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/** UTF-8 size of a string without allocating when it is obviously small or obviously large. */
+function utf8Length(text: string): number {
+  if (text.length * 3 <= LIMITS.frameMaxBytes) return text.length; // cannot exceed the limit
+  if (text.length > LIMITS.frameMaxBytes) return text.length;
+  return encoder.encode(text).length;
+}
+
+function invalid(message: string, field?: string): { ok: false; error: ErrorInfo } {
+  const error: ErrorInfo = { code: 'invalid', message };
+  if (field !== undefined) error.field = field;
+  return { ok: false, error };
+}
+
+/** Turns valibot's first issue into an error naming the field, e.g. `command.body: must not be empty`. */
+function fromIssues(issues: readonly v.BaseIssue<unknown>[], prefix?: string): { ok: false; error: ErrorInfo } {
+  const issue = issues[0]!;
+  const path = v.getDotPath(issue);
+  const field = [prefix, path].filter(Boolean).join('.') || undefined;
+  // A length rule broken by a body or a name is `too_large`, so a client can tell "shorten it" from "fix it".
+  const tooLarge = issue.type === 'max_length';
+  const error: ErrorInfo = {
+    code: tooLarge ? 'too_large' : 'invalid',
+    message: field ? `${field}: ${issue.message}` : issue.message,
+  };
+  if (field !== undefined) error.field = field;
+  return { ok: false, error };
+}
+
+/** Validates one command (the payload of a `command` frame, or what a custom transport receives). */
+export function parseCommand(input: unknown, prefix?: string): Result<Command> {
+  const type = (input as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !(type in COMMAND_SCHEMAS)) {
+    return invalid(`unknown command type ${JSON.stringify(type)}`, [prefix, 'type'].filter(Boolean).join('.'));
+  }
+  const parsed = v.safeParse(COMMAND_SCHEMAS[type as CommandType], input);
+  if (!parsed.success) return fromIssues(parsed.issues, prefix);
+  return { ok: true, value: parsed.output as Command };
+}
+
+/**
+ * Validates an incoming client frame: size, JSON, protocol version, frame type, then every field.
+ * Returns a typed frame or an error whose code and message say exactly what is wrong.
+ */
+export function parseClientFrame(raw: string | unknown): Result<ClientFrame> {
+  let data: unknown = raw;
+  if (typeof raw === 'string') {
+    if (utf8Length(raw) > LIMITS.frameMaxBytes) {
+      return { ok: false, error: { code: 'too_large', message: `frame exceeds ${LIMITS.frameMaxBytes} bytes` } };
+    }
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return invalid('frame is not valid JSON');
+    }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return invalid('frame must be a JSON object');
+  const frame = data as { v?: unknown; type?: unknown };
+  if (frame.v !== PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      error: { code: 'unsupported_version', message: `protocol version ${JSON.stringify(frame.v)} is not supported; expected ${PROTOCOL_VERSION}`, field: 'v' },
+    };
+  }
+  const schema = typeof frame.type === 'string' ? CLIENT_FRAMES[frame.type as keyof typeof CLIENT_FRAMES] : undefined;
+  if (!schema) return invalid(`unknown frame type ${JSON.stringify(frame.type)}`, 'type');
+  if (frame.type === 'command') {
+    const command = parseCommand((data as { command?: unknown }).command, 'command');
+    if (!command.ok) return command;
+    const envelope = v.safeParse(schema, data);
+    if (!envelope.success) return fromIssues(envelope.issues);
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'command', command: command.value } };
+  }
+  const parsed = v.safeParse(schema, data);
+  if (!parsed.success) return fromIssues(parsed.issues);
+  return { ok: true, value: parsed.output as ClientFrame };
+}
+
+/** Validates a frame received from a server. Clients never trust the wire either. */
+export function parseServerFrame(raw: string | unknown): Result<ServerFrame> {
+  let data: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return invalid('frame is not valid JSON');
+    }
+  }
+  if ((data as { v?: unknown } | null)?.v !== PROTOCOL_VERSION) {
+    return { ok: false, error: { code: 'unsupported_version', message: 'unsupported protocol version', field: 'v' } };
+  }
+  const parsed = v.safeParse(ServerFrameSchema, data);
+  if (!parsed.success) return fromIssues(parsed.issues);
+  return { ok: true, value: parsed.output };
+}

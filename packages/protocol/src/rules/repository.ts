@@ -1,0 +1,75 @@
+import type { AuditEntry, Circle, Invite, JoinRequest, Member, Message, Report, Thread } from '../domain.js';
+import type { CircleEvent } from '../events.js';
+import type { Ack } from './ack.js';
+
+/** Words that get a post rejected (`banned`) or held for moderator review (`suspect`). */
+export interface WordFilter {
+  banned: string[];
+  suspect: string[];
+}
+
+/** A circle as its backend stores it: the public circle plus what only moderators and the server see. */
+export interface CircleRecord {
+  circle: Circle;
+  wordFilter: WordFilter;
+}
+
+/** An event before the repository gives it its seq. */
+export type EventDraft = CircleEvent extends infer E ? (E extends CircleEvent ? Omit<E, 'seq'> : never) : never;
+
+/**
+ * One circle's state as the rules engine reads and writes it. Synchronous on purpose: the engine runs inside
+ * one storage transaction (better-sqlite3 is synchronous; the memory repository is plain maps), so the checks
+ * and the writes of a command are atomic, and the applied command id is recorded in the same transaction as
+ * the change (exactly-once, as Replicache does it).
+ *
+ * The engine performs every check before its first write, so a refused command writes nothing.
+ */
+export interface CircleRepository {
+  readonly circleId: string;
+  getCircle(): CircleRecord;
+  putCircle(record: CircleRecord): void;
+
+  getMember(id: string): Member | undefined;
+  listMembers(): Member[];
+  /** Members who are not banned: what the member cap counts. */
+  countSeatedMembers(): number;
+  putMember(member: Member): void;
+  deleteMember(id: string): void;
+
+  getThread(id: string): Thread | undefined;
+  getThreadByKey(key: string): Thread | undefined;
+  listThreads(): Thread[];
+  putThread(thread: Thread): void;
+
+  getMessage(id: string): Message | undefined;
+  putMessage(message: Message): void;
+  /** Creation time of the author's newest message in this circle (slow mode). */
+  lastPostAt(memberId: string): number | undefined;
+
+  getInvite(code: string): Invite | undefined;
+  listInvites(): Invite[];
+  putInvite(invite: Invite): void;
+
+  getReport(id: string): Report | undefined;
+  listReports(includeResolved: boolean): Report[];
+  putReport(report: Report): void;
+
+  getJoinRequest(id: string): JoinRequest | undefined;
+  listJoinRequests(): JoinRequest[];
+  putJoinRequest(request: JoinRequest): void;
+  deleteJoinRequest(id: string): void;
+
+  appendAudit(entry: AuditEntry): void;
+  /** Newest first, strictly older than `before` when given. */
+  listAudit(before: number | null, limit: number): AuditEntry[];
+
+  /** The seq the next appended event will get (so a message can carry the seq of its own creation). */
+  peekNextSeq(): number;
+  /** Gives the draft the circle's next seq (last + 1), stores it, and returns the stored event. */
+  appendEvent(draft: EventDraft): CircleEvent;
+
+  /** The ack recorded for a command id already applied in this circle, if any. */
+  getAppliedCommand(commandId: string): Ack | undefined;
+  recordAppliedCommand(commandId: string, ack: Ack): void;
+}
