@@ -1,0 +1,12 @@
+export { createCircleClient, CircleClient } from './client.js';
+export type { CircleClientOptions, ClientEvents } from './client.js';
+export type { Transport, ConnectParams, TransportSink, Ack } from './transport.js';
+export type { CircleSnapshot, ConnectionStatus, ThreadView, MessageView } from './state.js';
+export { memoryStorage, browserStorage } from './storage.js';
+export type { ClientStorage } from './storage.js';
+export type { ClientEnvironment } from './environment.js';
+export { backoffDelay, NORMAL_TIER, SLOW_TIER } from './backoff.js';
+export type { BackoffTier } from './backoff.js';
+export { createMemoryHub, MemoryHub } from './memory-transport.js';
+export type { MemoryHubOptions, MemoryCircleInit } from './memory-transport.js';
+export { HearthError } from '@hearth/protocol';
