@@ -69,6 +69,7 @@ export class CircleClient {
   #everConnected = false;
   #retryTimer: unknown = null;
   #flushing = false;
+  #flushRequested = false;
   #flushPausedUntil = 0;
   #readMarks: Record<string, number>;
   #unsubscribeWake: () => void;
@@ -172,7 +173,11 @@ export class CircleClient {
     try {
       session = await this.#transport.connect({ circle: this.circle, credentials: this.#credentials!, cursor: resumeFrom }, sink);
     } catch (error) {
-      if (generation === this.#generation) this.#onConnectionLost(toInfo(error));
+      if (generation !== this.#generation) return;
+      // A join request waiting for approval comes with a token to come back with later.
+      const pendingToken = (error as { token?: unknown }).token;
+      if (typeof pendingToken === 'string') this.#saveToken(pendingToken);
+      this.#onConnectionLost(toInfo(error));
       return;
     }
     if (generation !== this.#generation) return;
@@ -180,11 +185,7 @@ export class CircleClient {
   }
 
   #onSession(session: Session, resumeFrom: string | null): void {
-    if (session.token) {
-      // Joined: from now on sign in with the member token, also after a reload.
-      this.#credentials = { kind: 'token', token: session.token };
-      this.#storage.set(this.#key('token'), session.token);
-    }
+    if (session.token) this.#saveToken(session.token);
     const gapFree = resumeFrom !== null && session.replay !== null && isContiguous(Number(resumeFrom), session.replay);
     const loadedThreads = Object.entries(this.#server.messages).filter(([, m]) => m.before !== undefined).map(([id]) => id);
     this.#server = applySession(this.#server, session, gapFree);
@@ -348,8 +349,13 @@ export class CircleClient {
 
   /** Sends queued commands one at a time, in order, so a reply never overtakes the post it answers. */
   async #flush(): Promise<void> {
-    if (this.#flushing) return;
+    if (this.#flushing) {
+      // A flush is awaiting an answer; it looks again when done, so nothing queued meanwhile is stranded.
+      this.#flushRequested = true;
+      return;
+    }
     this.#flushing = true;
+    this.#flushRequested = false;
     try {
       for (let entry = this.#outbox.next(); entry && this.#status === 'connected'; entry = this.#outbox.next()) {
         const wait = this.#flushPausedUntil - this.#env.now();
@@ -376,6 +382,7 @@ export class CircleClient {
       }
     } finally {
       this.#flushing = false;
+      if (this.#flushRequested) void this.#flush();
     }
   }
 
@@ -414,6 +421,12 @@ export class CircleClient {
 
   #key(name: string): string {
     return `hearth:${this.circle}:${name}`;
+  }
+
+  /** From now on sign in with this member token, also after a reload. */
+  #saveToken(token: string): void {
+    this.#credentials = { kind: 'token', token };
+    this.#storage.set(this.#key('token'), token);
   }
 
   #setReadMark(threadId: string, seq: number): void {

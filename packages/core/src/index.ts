@@ -10,3 +10,4 @@ export type { BackoffTier } from './backoff.js';
 export { createMemoryHub, MemoryHub } from './memory-transport.js';
 export type { MemoryHubOptions, MemoryCircleInit } from './memory-transport.js';
 export { HearthError } from '@hearth/protocol';
+export type { Circle, CircleEvent, Command, Credentials, ErrorCode, ErrorInfo, HistoryPage, HistoryQuery, Member, Message, Session, Thread } from '@hearth/protocol';

@@ -1,0 +1,27 @@
+// Imports every package's built entry the way a Node ESM user would (from dist/, no source condition).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const root = JSON.parse(readFileSync('package.json', 'utf8')) as { workspaces: string[] };
+
+describe('built packages', () => {
+  for (const dir of root.workspaces) {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, { default: string; types: string }> };
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      it(`${pkg.name}${subpath === '.' ? '' : subpath.slice(1)} has its .js and .d.ts`, () => {
+        assert.ok(existsSync(path.join(dir, target.default)), `${target.default} built`);
+        assert.ok(existsSync(path.join(dir, target.types)), `${target.types} built`);
+      });
+    }
+    // Elements define custom elements and need a DOM: their import is checked in the browser suites.
+    if (pkg.name === '@hearth/elements') continue;
+    it(`${pkg.name} imports from plain Node ESM`, () => {
+      // A child process without the `source` condition or tsx: exactly what a user's Node gets.
+      const names = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pkg.name)}); console.log(Object.keys(m).join(','))`], { encoding: 'utf8' });
+      assert.ok(names.trim().length > 0, 'exports something');
+    });
+  }
+});
