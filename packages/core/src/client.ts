@@ -7,7 +7,7 @@ import { nanoid } from 'nanoid';
 import { NORMAL_TIER, SLOW_TIER, backoffDelay } from './backoff.js';
 import { defaultEnvironment, type ClientEnvironment } from './environment.js';
 import { Outbox } from './outbox.js';
-import { EMPTY_SERVER_STATE, applyEvent, applyHistoryPage, applySession, type CircleSnapshot, type ConnectionStatus, type ServerState } from './state.js';
+import { EMPTY_SERVER_STATE, applyEvents, applyHistoryPage, applySession, type CircleSnapshot, type ConnectionStatus, type ServerState } from './state.js';
 import { browserStorage, memoryStorage, readJson, type ClientStorage } from './storage.js';
 import type { Transport, TransportSink } from './transport.js';
 import { SnapshotDeriver } from './view.js';
@@ -70,6 +70,7 @@ export class CircleClient {
   #retryTimer: unknown = null;
   #flushing = false;
   #flushRequested = false;
+  #incoming: CircleEvent[] = [];
   #flushPausedUntil = 0;
   #readMarks: Record<string, number>;
   #unsubscribeWake: () => void;
@@ -186,6 +187,7 @@ export class CircleClient {
 
   #onSession(session: Session, resumeFrom: string | null): void {
     if (session.token) this.#saveToken(session.token);
+    this.#incoming = []; // anything still queued came from the previous connection; the session supersedes it
     const gapFree = resumeFrom !== null && session.replay !== null && isContiguous(Number(resumeFrom), session.replay);
     const loadedThreads = Object.entries(this.#server.messages).filter(([, m]) => m.before !== undefined).map(([id]) => id);
     this.#server = applySession(this.#server, session, gapFree);
@@ -202,17 +204,32 @@ export class CircleClient {
     void this.#flush();
   }
 
+  /** Live events are queued and applied together at the end of the current task: one copy per burst. */
   #onLiveEvent(event: CircleEvent): void {
-    if (event.seq <= this.#server.seq) return; // duplicate
-    if (event.seq !== this.#server.seq + 1) {
-      // A hole: drop this connection and resume from the last event we have, which fills it.
-      void this.#reconnectNow();
-      return;
+    this.#incoming.push(event);
+    if (this.#incoming.length === 1) queueMicrotask(() => this.#applyIncoming());
+  }
+
+  #applyIncoming(): void {
+    const batch = this.#incoming;
+    this.#incoming = [];
+    const accepted: CircleEvent[] = [];
+    let seq = this.#server.seq;
+    for (const event of batch) {
+      if (event.seq <= seq) continue; // a duplicate
+      if (event.seq !== seq + 1) {
+        // A hole: drop this connection and resume from the last event we have, which fills it.
+        void this.#reconnectNow();
+        break;
+      }
+      accepted.push(event);
+      seq = event.seq;
     }
-    this.#server = applyEvent(this.#server, event);
+    if (accepted.length === 0) return;
+    this.#server = applyEvents(this.#server, accepted);
     this.#settleOutbox();
     this.#changed();
-    this.#emit('event', event);
+    if (this.#eventListeners.event.size > 0) for (const event of accepted) this.#emit('event', event);
   }
 
   #onConnectionLost(error: ErrorInfo): void {

@@ -64,49 +64,88 @@ export interface CircleSnapshot {
   readonly cursor: string | null;
 }
 
-function upsertMessage(list: readonly Message[], message: Message): readonly Message[] {
-  const index = list.findIndex((m) => m.id === message.id);
-  if (index >= 0) {
-    const next = list.slice();
-    next[index] = message;
-    return next;
+/** Index of the message with this seq in a list ordered by seq, or where it would go (binary search). */
+function seqPosition(list: readonly Message[], seq: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid]!.seq < seq) low = mid + 1;
+    else high = mid;
   }
-  // Live messages almost always arrive newest; insert by seq otherwise (history merges, replays).
-  const last = list[list.length - 1];
-  if (!last || last.seq < message.seq) return [...list, message];
-  const next = list.slice();
-  let at = next.findIndex((m) => m.seq > message.seq);
-  if (at < 0) at = next.length;
-  next.splice(at, 0, message);
-  return next;
+  return low;
 }
 
-/** Applies one event. Events carry whole entities, so applying one twice changes nothing. */
-export function applyEvent(state: ServerState, event: CircleEvent): ServerState {
-  const seq = Math.max(state.seq, event.seq);
-  switch (event.type) {
-    case 'circle.updated':
-      return { ...state, seq, circle: event.circle };
-    case 'member.upserted': {
-      const me = state.me && state.me.id === event.member.id ? event.member : state.me;
-      return { ...state, seq, me, members: { ...state.members, [event.member.id]: event.member } };
-    }
-    case 'member.removed': {
-      const { [event.memberId]: _removed, ...members } = state.members;
-      return { ...state, seq, members };
-    }
-    case 'thread.upserted':
-      return { ...state, seq, threads: { ...state.threads, [event.thread.id]: event.thread } };
-    case 'message.upserted': {
-      const { message } = event;
-      const current = state.messages[message.threadId] ?? { messages: [], before: undefined };
-      return {
-        ...state,
-        seq,
-        messages: { ...state.messages, [message.threadId]: { ...current, messages: upsertMessage(current.messages, message) } },
-      };
+/**
+ * Inserts or replaces a message in a mutable list ordered by seq. A message's seq is that of the event that
+ * created it, so it never changes: a live post lands at the end, an edit is found by binary search.
+ */
+function upsertInto(list: Message[], message: Message): void {
+  const last = list[list.length - 1];
+  if (!last || last.seq < message.seq) {
+    list.push(message);
+    return;
+  }
+  const at = seqPosition(list, message.seq);
+  if (list[at]?.id === message.id) list[at] = message;
+  else list.splice(at, 0, message);
+}
+
+/**
+ * Applies a batch of events. Events carry whole entities, so applying one twice changes nothing. Each
+ * touched collection is copied once per batch, not once per event, so a burst of thousands of events
+ * costs about as much as the burst itself.
+ */
+export function applyEvents(state: ServerState, events: readonly CircleEvent[]): ServerState {
+  if (events.length === 0) return state;
+  let { circle, me, seq } = state;
+  let members: Record<string, Member> | null = null;
+  let threads: Record<string, Thread> | null = null;
+  let messages: Record<string, ServerThreadMessages> | null = null;
+  const copied = new Map<string, Message[]>();
+  for (const event of events) {
+    seq = Math.max(seq, event.seq);
+    switch (event.type) {
+      case 'circle.updated':
+        circle = event.circle;
+        break;
+      case 'member.upserted':
+        (members ??= { ...state.members })[event.member.id] = event.member;
+        if (me && me.id === event.member.id) me = event.member;
+        break;
+      case 'member.removed':
+        delete (members ??= { ...state.members })[event.memberId];
+        break;
+      case 'thread.upserted':
+        (threads ??= { ...state.threads })[event.thread.id] = event.thread;
+        break;
+      case 'message.upserted': {
+        const { threadId } = event.message;
+        let list = copied.get(threadId);
+        if (!list) {
+          messages ??= { ...state.messages };
+          const current = messages[threadId] ?? { messages: [], before: undefined };
+          list = current.messages.slice();
+          copied.set(threadId, list);
+          messages[threadId] = { ...current, messages: list };
+        }
+        upsertInto(list, event.message);
+        break;
+      }
     }
   }
+  return {
+    circle,
+    me,
+    seq,
+    members: members ?? state.members,
+    threads: threads ?? state.threads,
+    messages: messages ?? state.messages,
+  };
+}
+
+export function applyEvent(state: ServerState, event: CircleEvent): ServerState {
+  return applyEvents(state, [event]);
 }
 
 /**
@@ -114,8 +153,7 @@ export function applyEvent(state: ServerState, event: CircleEvent): ServerState 
  * snapshot, which is at the head and so wins over any older copy a replay carried.
  */
 export function applySession(state: ServerState, session: Session, resumed: boolean): ServerState {
-  let next = state;
-  if (resumed && session.replay) for (const event of session.replay) if (event.seq > next.seq) next = applyEvent(next, event);
+  const next = resumed && session.replay ? applyEvents(state, session.replay.filter((event) => event.seq > state.seq)) : state;
   const head = session.cursor === null ? 0 : Number(session.cursor);
   return {
     ...next,
@@ -132,8 +170,8 @@ export function applySession(state: ServerState, session: Session, resumed: bool
 /** Merges a history page. A message already held is kept: it came from a live event, so it is as new or newer. */
 export function applyHistoryPage(state: ServerState, threadId: string, messages: readonly Message[], before: string | null): ServerState {
   const current = state.messages[threadId] ?? { messages: [], before: undefined };
-  let list = current.messages;
+  const list = current.messages.slice();
   const known = new Set(list.map((m) => m.id));
-  for (const message of messages) if (!known.has(message.id)) list = upsertMessage(list, message);
+  for (const message of messages) if (!known.has(message.id)) upsertInto(list, message);
   return { ...state, messages: { ...state.messages, [threadId]: { messages: list, before } } };
 }
