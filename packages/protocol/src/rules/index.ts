@@ -1,0 +1,13 @@
+// @hearth/protocol/rules — the circle rules engine: every command's permission checks and effects, pure and
+// synchronous, shared by the in-memory backend and the reference server. See ./README.md for the rules.
+export { execute } from './execute.js';
+export { admit } from './admit.js';
+export { initCircle } from './init-circle.js';
+export { viewEventFor, viewMessageFor } from './view.js';
+export { createMemoryRepository } from './memory-repository.js';
+export type { MemoryRepository } from './memory-repository.js';
+export type {
+  AdmitOutcome, AdmitRequest, ExecuteContext, ExecuteOutcome, InitCircleInput, InitCircleOutcome, RulesContext,
+} from './engine.js';
+export type { CircleRecord, CircleRepository, EventDraft, WordFilter } from './repository.js';
+export type { Ack } from './ack.js';
