@@ -1,0 +1,235 @@
+import type { WebSocket } from 'ws';
+import {
+  HearthError, PROTOCOL_VERSION, parseClientFrame,
+  type CircleEvent, type ErrorInfo, type Member, type ServerFrame,
+} from '@hearth/protocol';
+import { viewEventFor } from '@hearth/protocol/rules';
+import type { CircleService } from './service.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** What a connection needs from the server around it. */
+export interface ConnectionHost {
+  service: CircleService;
+  memberLimiter: RateLimiter;
+  ipLimiter: RateLimiter;
+  /** Whether a page of `origin` may use `circleId` (null origin: not a browser, always allowed). */
+  originAllowed(origin: string | null, circleId: string): boolean;
+  /** Close a connection whose client reads too slowly once this much is queued. */
+  maxBufferedBytes: number;
+  log(message: string, error?: unknown): void;
+}
+
+/** Close codes: 1000 after a fatal error frame (the frame says why), 1001 when the server stops. */
+export const CLOSE_AFTER_ERROR = 4000;
+
+type State = 'greeting' | 'entering' | 'open' | 'closed';
+
+/**
+ * One client socket: the hello handshake, then commands, history and live events for one member of one
+ * circle. Every frame is validated; anything wrong is answered with an error frame and changes nothing.
+ */
+export class Connection {
+  #state: State = 'greeting';
+  #circleId: string | null = null;
+  #member: Member | null = null;
+  /** Seq of the last event this client has (from its session or delivered live). */
+  #lastSeq = 0;
+  #unsubscribe: (() => void) | null = null;
+  /** Set by the heartbeat; a socket that misses a whole interval is dropped. */
+  alive = true;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly ip: string,
+    readonly origin: string | null,
+    private readonly host: ConnectionHost,
+  ) {
+    socket.on('message', (data, isBinary) => this.#onMessage(data as Buffer | Buffer[] | ArrayBuffer, isBinary));
+    socket.on('pong', () => void (this.alive = true));
+    socket.on('close', () => this.#closed());
+    socket.on('error', () => this.#closed());
+  }
+
+  get circleId(): string | null {
+    return this.#circleId;
+  }
+
+  get memberId(): string | null {
+    return this.#member?.id ?? null;
+  }
+
+  /** Ends the connection with an error frame saying why; the client should not expect more. */
+  fail(error: ErrorInfo, extra: { token?: string } = {}): void {
+    if (this.#state === 'closed') return;
+    this.#send({ v: PROTOCOL_VERSION, type: 'error', error, id: null, fatal: true, ...extra });
+    this.#closed();
+    this.socket.close(CLOSE_AFTER_ERROR, error.code);
+  }
+
+  // ── Frames in ────────────────────────────────────────────────────────────────────────────────
+
+  #onMessage(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
+    if (this.#state === 'closed') return;
+    this.alive = true;
+    try {
+      this.#handle(data, isBinary);
+    } catch (error) {
+      // Input never crashes the server: whatever slipped through becomes an `internal` error frame.
+      this.host.log('unexpected error while handling a frame', error);
+      this.#error({ code: 'internal', message: 'the server could not handle this frame' }, null);
+    }
+  }
+
+  #handle(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
+    if (isBinary) return this.#error({ code: 'invalid', message: 'frames are JSON text, not binary' }, null);
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    const wait = this.host.ipLimiter.take(this.ip);
+    if (wait > 0) return this.#refuse(text, { code: 'rate_limited', message: 'too many frames from your address', retryAfterMs: wait });
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) return this.#refuse(text, parsed.error);
+    const frame = parsed.value;
+    switch (frame.type) {
+      case 'ping':
+        return this.#send({ v: PROTOCOL_VERSION, type: 'pong' });
+      case 'hello':
+        if (this.#state !== 'greeting') return this.#error({ code: 'invalid', message: 'this connection has already said hello' }, null);
+        return void this.#hello(frame.circle, frame.credentials, frame.cursor);
+      case 'command': {
+        if (this.#state !== 'open') return this.#ackError(frame.command.id, { code: 'unauthorized', message: 'say hello before sending commands' });
+        const key = `${this.#circleId}\u0000${this.#member!.id}`;
+        const retryAfterMs = this.host.memberLimiter.take(key);
+        if (retryAfterMs > 0) return this.#ackError(frame.command.id, { code: 'rate_limited', message: 'slow down: too many commands', retryAfterMs });
+        let ack;
+        try {
+          ack = this.host.service.execute(this.#circleId!, this.#member!.id, frame.command);
+        } catch (error) {
+          // The transaction rolled back: nothing was applied, so a refusal is the truth.
+          return this.#ackError(frame.command.id, infoOf(error, this.host));
+        }
+        if (this.#state !== 'open') return; // the command closed this very connection (leaving, say)
+        return this.#send({ v: PROTOCOL_VERSION, type: 'ack', id: frame.command.id, ...ack } as ServerFrame);
+      }
+      case 'history': {
+        if (this.#state !== 'open') return this.#error({ code: 'unauthorized', message: 'say hello before asking for history' }, frame.id);
+        try {
+          const page = this.host.service.history(this.#circleId!, this.#member!.id, frame.query);
+          return this.#send({ v: PROTOCOL_VERSION, type: 'history', id: frame.id, page });
+        } catch (error) {
+          return this.#error(infoOf(error, this.host), frame.id);
+        }
+      }
+    }
+  }
+
+  async #hello(circleId: string, credentials: Parameters<CircleService['enter']>[1], cursor: string | null): Promise<void> {
+    this.#state = 'entering';
+    if (!this.host.originAllowed(this.origin, circleId)) {
+      return this.fail({ code: 'forbidden', message: `this circle cannot be embedded on ${this.origin}` });
+    }
+    try {
+      const entry = await this.host.service.enter(circleId, credentials, cursor);
+      if (this.#state !== 'entering') return; // the socket closed while the sign-on token was checked
+      // Synchronous from here to the subscription: no event can be published in between.
+      this.#circleId = circleId;
+      this.#member = entry.member;
+      this.#lastSeq = entry.head;
+      this.#unsubscribe = this.host.service.fanOut.subscribe(circleId, (events) => this.#deliver(events));
+      this.#state = 'open';
+      this.#send({ v: PROTOCOL_VERSION, type: 'welcome', session: entry.session });
+    } catch (error) {
+      const info = infoOf(error, this.host);
+      const token = (error as { token?: unknown }).token;
+      this.fail(info, typeof token === 'string' ? { token } : {});
+    }
+  }
+
+  // ── Events out ───────────────────────────────────────────────────────────────────────────────
+
+  #deliver(events: readonly CircleEvent[]): void {
+    if (this.#state !== 'open') return;
+    for (const event of events) {
+      if (event.seq <= this.#lastSeq) continue;
+      if (event.seq > this.#lastSeq + 1) {
+        // Fan-out skipped some (another process wrote them): read them from storage, in order.
+        for (const missed of this.host.service.eventsAfter(this.#circleId!, this.#lastSeq, event.seq - this.#lastSeq - 1)) this.#push(missed);
+        if (this.#state !== 'open') return;
+      }
+      this.#push(event);
+      if (this.#state !== 'open') return;
+    }
+    if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
+      // The client cannot keep up; it resumes from its cursor when it reconnects.
+      this.fail({ code: 'unavailable', message: 'the connection fell too far behind' });
+    }
+  }
+
+  #push(event: CircleEvent): void {
+    const self = this.#member!;
+    if (event.type === 'member.upserted' && event.member.id === self.id) this.#member = event.member;
+    this.#lastSeq = event.seq;
+    this.#send({ v: PROTOCOL_VERSION, type: 'event', event: viewEventFor(event, this.#member!) });
+    if (event.type === 'member.removed' && event.memberId === self.id) {
+      this.fail({ code: 'unauthorized', message: 'you are no longer a member of this circle' });
+    } else if (this.#member!.state === 'banned') {
+      this.fail({ code: 'forbidden', message: 'you have been banned from this circle' });
+    }
+  }
+
+  // ── Frames out ───────────────────────────────────────────────────────────────────────────────
+
+  /** Answers a frame that failed validation: a command gets a refused ack so its sender can settle it. */
+  #refuse(text: string, error: ErrorInfo): void {
+    const id = idOf(text);
+    if (id?.kind === 'command') return this.#ackError(id.id, error);
+    this.#error(error, id?.id ?? null);
+  }
+
+  #ackError(id: string, error: ErrorInfo): void {
+    this.#send({ v: PROTOCOL_VERSION, type: 'ack', id, ok: false, error });
+  }
+
+  #error(error: ErrorInfo, id: string | null): void {
+    this.#send({ v: PROTOCOL_VERSION, type: 'error', error, id });
+  }
+
+  #send(frame: ServerFrame): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  #closed(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+}
+
+const ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * The request id of a frame that failed validation, when one can be read safely, so the client can settle
+ * the request it belongs to. Frames too big to parse cheaply get none.
+ */
+function idOf(data: unknown): { kind: 'command' | 'history'; id: string } | null {
+  if (typeof data !== 'string' || data.length > 256 * 1024) return null;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof frame !== 'object' || frame === null) return null;
+  const { type, id, command } = frame as { type?: unknown; id?: unknown; command?: { id?: unknown } };
+  if (type === 'command' && typeof command === 'object' && command !== null && typeof command.id === 'string' && ID.test(command.id)) {
+    return { kind: 'command', id: command.id };
+  }
+  if (type === 'history' && typeof id === 'string' && ID.test(id)) return { kind: 'history', id };
+  return null;
+}
+
+function infoOf(error: unknown, host: ConnectionHost): ErrorInfo {
+  if (error instanceof HearthError) return error.toInfo();
+  host.log('unexpected error', error);
+  return { code: 'internal', message: 'something went wrong on the server' };
+}

@@ -1,0 +1,161 @@
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+export interface HttpContext {
+  /** Folder served at `/`, or null. */
+  staticDir: string | null;
+  /** The drop-in bundle served at `/hearth.js`, or null. */
+  bundleFile: string | null;
+  /** Whether a cross-origin page of this origin may read HTTP responses (CORS) and frame pages. */
+  originAllowed(origin: string): boolean;
+  /** Origins listed for framing (`frame-ancestors`). */
+  frameAncestors(): string[];
+}
+
+/**
+ * Headers every response gets. The page CSP is the strict one the elements are built for: scripts and styles
+ * from this origin only, Trusted Types enforced with Lit's policy, no plugins, no foreign connections.
+ */
+function securityHeaders(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, html: boolean): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if (html) {
+    const host = req.headers.host && /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host) ? req.headers.host : null;
+    const sockets = host ? ` ws://${host} wss://${host}` : '';
+    res.setHeader(
+      'Content-Security-Policy',
+      [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        `connect-src 'self'${sockets}`,
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        `frame-ancestors 'self'${ctx.frameAncestors().map((o) => ` ${o}`).join('')}`,
+        "require-trusted-types-for 'script'",
+        "trusted-types lit-html 'allow-duplicates'",
+      ].join('; '),
+    );
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  }
+}
+
+/** CORS for allowed origins only; everyone else gets no `Access-Control-Allow-Origin` and the browser blocks. */
+function cors(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): void {
+  res.setHeader('Vary', 'Origin');
+  const origin = req.headers.origin;
+  if (origin && ctx.originAllowed(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', type);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(body);
+}
+
+/** Handles one HTTP request: `/healthz`, `/hearth.js`, and static files. */
+export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  cors(req, res, ctx);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    securityHeaders(req, res, ctx, false);
+    return send(res, 400, 'bad request path\n');
+  }
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.statusCode = 204;
+    return void res.end();
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    securityHeaders(req, res, ctx, false);
+    res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+    return send(res, 405, 'method not allowed\n');
+  }
+  if (pathname === '/healthz') {
+    securityHeaders(req, res, ctx, false);
+    return send(res, 200, JSON.stringify({ ok: true }), 'application/json; charset=utf-8');
+  }
+  if (pathname === '/hearth.js' || pathname === '/hearth.js.map') {
+    if (!ctx.bundleFile) return notFound(req, res, ctx);
+    // Host pages on other origins load the bundle with a module script tag.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    return serveFile(req, res, ctx, pathname.endsWith('.map') ? `${ctx.bundleFile}.map` : ctx.bundleFile);
+  }
+  if (!ctx.staticDir) return notFound(req, res, ctx);
+  const file = await resolveInside(ctx.staticDir, pathname);
+  if (!file) return notFound(req, res, ctx);
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  return serveFile(req, res, ctx, file);
+}
+
+/**
+ * Maps a URL path to a file inside `root`, or null. Rejects `..`, NUL bytes and symbolic links that lead out
+ * of the folder (the real path must stay inside the real root). A directory means its `index.html`.
+ */
+export async function resolveInside(root: string, pathname: string): Promise<string | null> {
+  if (pathname.includes('\0') || pathname.includes('\\')) return null;
+  const realRoot = await realpath(root).catch(() => null);
+  if (!realRoot) return null;
+  let candidate = path.resolve(realRoot, `.${path.posix.normalize(`/${pathname}`)}`);
+  if (candidate !== realRoot && !candidate.startsWith(realRoot + path.sep)) return null;
+  try {
+    let info = await stat(candidate);
+    if (info.isDirectory()) {
+      candidate = path.join(candidate, 'index.html');
+      info = await stat(candidate);
+    }
+    if (!info.isFile()) return null;
+    const real = await realpath(candidate);
+    return real.startsWith(realRoot + path.sep) ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+async function serveFile(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, file: string): Promise<void> {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return notFound(req, res, ctx);
+    size = info.size;
+  } catch {
+    return notFound(req, res, ctx);
+  }
+  const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  securityHeaders(req, res, ctx, type.startsWith('text/html'));
+  res.statusCode = 200;
+  res.setHeader('Content-Type', type);
+  res.setHeader('Content-Length', size);
+  res.setHeader('Cache-Control', 'no-cache');
+  if (req.method === 'HEAD') return void res.end();
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+function notFound(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): void {
+  securityHeaders(req, res, ctx, false);
+  send(res, 404, 'not found\n');
+}

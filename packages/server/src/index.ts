@@ -1,0 +1,14 @@
+export { createHearthServer, normalizeOrigin, SOCKET_PATH, DEFAULT_RATE_LIMITS, DEFAULT_MAX_CONNECTIONS_PER_IP } from './server.js';
+export type { HearthServer, HearthServerOptions } from './server.js';
+export { CircleService, DEFAULT_NORMS, DEFAULT_REACTIONS } from './service.js';
+export type { CircleInit, CreatedCircle, Entry, ServiceOptions } from './service.js';
+export type { Storage, TokenHolder, CircleServerSettings } from './storage.js';
+export { createSqliteStorage, SqliteStorage } from './sqlite/sqlite-storage.js';
+export type { SqliteStorageOptions } from './sqlite/sqlite-storage.js';
+export { MIGRATIONS } from './sqlite/migrations.js';
+export { createInProcessFanOut } from './fanout.js';
+export type { FanOut, FanOutListener } from './fanout.js';
+export { RateLimiter } from './rate-limit.js';
+export type { BucketSpec } from './rate-limit.js';
+export { hashToken, newToken } from './tokens.js';
+export { ssoMemberId, verifySsoToken } from './sso.js';

@@ -1,0 +1,81 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order at start. `PRAGMA user_version` records how many have run, so each runs
+ * once per data file. Never edit a migration that has shipped: append a new one.
+ *
+ * Entities are stored as JSON documents (`data`) beside the columns that queries filter or sort on: the rules
+ * engine reads and writes whole entities, and the protocol's schemas already define their shape.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE circles (
+    id TEXT PRIMARY KEY,
+    record TEXT,
+    sso_secret TEXT,
+    allowed_origins TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE members (
+    circle_id TEXT NOT NULL, id TEXT NOT NULL, banned INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, id)
+  );
+  CREATE TABLE threads (
+    circle_id TEXT NOT NULL, id TEXT NOT NULL, key TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, id)
+  );
+  CREATE UNIQUE INDEX threads_by_key ON threads (circle_id, key) WHERE key IS NOT NULL;
+  CREATE TABLE messages (
+    circle_id TEXT NOT NULL, id TEXT NOT NULL, thread_id TEXT NOT NULL, author_id TEXT NOT NULL,
+    seq INTEGER NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, id)
+  );
+  CREATE INDEX messages_by_thread ON messages (circle_id, thread_id, seq);
+  CREATE INDEX messages_by_author ON messages (circle_id, author_id, created_at);
+  CREATE TABLE invites (
+    circle_id TEXT NOT NULL, code TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, code)
+  );
+  CREATE TABLE reports (
+    circle_id TEXT NOT NULL, id TEXT NOT NULL, resolved INTEGER NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, id)
+  );
+  CREATE TABLE join_requests (
+    circle_id TEXT NOT NULL, id TEXT NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, id)
+  );
+  CREATE TABLE audit (
+    circle_id TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, id)
+  );
+  CREATE INDEX audit_by_time ON audit (circle_id, at);
+  CREATE TABLE events (
+    circle_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (circle_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE applied_commands (
+    circle_id TEXT NOT NULL, command_id TEXT NOT NULL, ack TEXT NOT NULL,
+    PRIMARY KEY (circle_id, command_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY, circle_id TEXT NOT NULL, member_id TEXT, request_id TEXT, created_at INTEGER NOT NULL
+  );
+  CREATE INDEX tokens_by_member ON tokens (circle_id, member_id);
+  CREATE INDEX tokens_by_request ON tokens (circle_id, request_id);
+  `,
+];
+
+/** Brings a database up to the newest schema, each migration in its own transaction. */
+export function migrate(db: Database.Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > MIGRATIONS.length) {
+    throw new Error(`data file schema version ${from} is newer than this server (${MIGRATIONS.length}); upgrade the server`);
+  }
+  for (let version = from; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return { from, to: MIGRATIONS.length };
+}

@@ -1,0 +1,70 @@
+// The `hearth-server` CLI on a data file: circle create, invite create, member list/role, export, --help.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { CircleService, createInProcessFanOut, createSqliteStorage } from '@hearth/server';
+import type { Invite, Member } from '@hearth/protocol';
+import { tempDir } from './helpers.js';
+import { cli, cliJson } from './process.js';
+
+const dir = tempDir('hearth-cli-');
+after(() => rmSync(dir, { recursive: true, force: true }));
+const data = path.join(dir, 'hearth.db');
+
+describe('hearth-server CLI', () => {
+  it('creates a circle and prints the owner token and a first invite', () => {
+    const created = cliJson<{ circle: { id: string; access: string; memberCap: number }; ownerToken: string; inviteCode: string; ssoSecret: string | null; invite: Invite }>(
+      ['circle', 'create', '--id', 'readers', '--name', 'Readers', '--access', 'invite', '--cap', '40', '--sso', '--invite-max-uses', '5', '--data', data],
+    );
+    assert.equal(created.circle.id, 'readers');
+    assert.equal(created.circle.memberCap, 40);
+    assert.ok(created.ownerToken.length >= 32);
+    assert.ok(created.inviteCode.length >= 21);
+    assert.equal(created.invite.maxUses, 5);
+    assert.ok(created.ssoSecret && created.ssoSecret.length >= 32);
+    const again = cli(['circle', 'create', '--id', 'readers', '--name', 'Again', '--data', data]);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /conflict/);
+  });
+
+  it('creates invites, changes roles and exports without secrets', () => {
+    const invite = cliJson<Invite>(['invite', 'create', '--circle', 'readers', '--max-uses', '1', '--expires', '7d', '--data', data]);
+    assert.equal(invite.maxUses, 1);
+    assert.ok(invite.expiresAt! - invite.createdAt === 7 * 86_400_000);
+
+    // A reader joins (through the service on the same file, as the running server would).
+    const storage = createSqliteStorage({ file: data });
+    const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+    const entry = service.enterVerified('readers', { kind: 'invite', code: invite.code, displayName: 'Ada', acceptNorms: true }, null, null);
+    storage.close();
+
+    const member = cliJson<Member>(['member', 'role', '--circle', 'readers', '--member', entry.member.id, '--role', 'moderator', '--data', data]);
+    assert.equal(member.role, 'moderator');
+    const members = cliJson<Member[]>(['member', 'list', '--circle', 'readers', '--data', data]);
+    assert.deepEqual(members.map((m) => m.role).sort(), ['moderator', 'owner']);
+
+    const out = path.join(dir, 'export.json');
+    assert.equal(cli(['export', '--circle', 'readers', '--out', out, '--data', data]).status, 0);
+    const text = readFileSync(out, 'utf8');
+    const exported = JSON.parse(text) as { circle: { id: string }; members: Member[]; invites: Invite[]; audit: { action: string }[] };
+    assert.equal(exported.circle.id, 'readers');
+    assert.equal(exported.members.length, 2);
+    assert.equal(exported.invites.length, 2);
+    assert.ok(exported.audit.length >= 1, 'the role change is in the audit log');
+    assert.ok(!text.includes(entry.session.token!), 'no member token in the export');
+    assert.ok(!/sso_?secret/i.test(text), 'no sign-on secret in the export');
+  });
+
+  it('explains itself: --help for every command, usage errors exit 2', () => {
+    for (const command of [[], ['start'], ['circle', 'create'], ['invite', 'create'], ['member', 'role'], ['member', 'list'], ['export']]) {
+      const result = cli([...command, '--help']);
+      assert.equal(result.status, 0, command.join(' '));
+      assert.match(result.stdout, /hearth-server/, command.join(' '));
+    }
+    const missing = cli(['invite', 'create', '--data', data]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--circle is required/);
+    assert.equal(cli(['frobnicate']).status, 2);
+  });
+});

@@ -1,0 +1,175 @@
+// Helpers for server tests: a server on 127.0.0.1 with a temporary data file and a settable clock, and a raw
+// WebSocket client that speaks frames directly (so the server is tested without the client library).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { nanoid } from 'nanoid';
+import type { CommandInput, Credentials, ServerFrame, Session } from '@hearth/protocol';
+import { createHearthServer, type HearthServer, type HearthServerOptions } from '@hearth/server';
+
+export interface TestServer {
+  server: HearthServer;
+  dir: string;
+  dataFile: string;
+  /** The server's clock; move it forward with `advance`. */
+  clock: { now: number; advance(ms: number): void };
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'hearth-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export async function startServer(options: HearthServerOptions = {}): Promise<TestServer> {
+  const dir = tempDir();
+  const dataFile = path.join(dir, 'hearth.db');
+  const clock = {
+    now: Date.now(),
+    advance(ms: number) {
+      this.now += ms;
+    },
+  };
+  const server = await createHearthServer({
+    dataFile,
+    port: 0,
+    host: '127.0.0.1',
+    now: () => clock.now,
+    log: () => {},
+    rateLimits: { member: { capacity: 1000, refillPerSecond: 1000 }, ip: { capacity: 10_000, refillPerSecond: 10_000 } },
+    ...options,
+  });
+  return {
+    server,
+    dir,
+    dataFile,
+    clock,
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A circle with an owner and a multi-use invite. */
+export function makeCircle(t: TestServer, init: Partial<Parameters<HearthServer['service']['createCircle']>[0]> = {}) {
+  const id = init.id ?? `c-${nanoid(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const created = t.server.service.createCircle({ name: 'Test circle', ...init, id });
+  const invite = t.server.service.createInvite(id, { maxUses: null, expiresInMs: null });
+  return { id, ...created, inviteCode: invite.code, owner: { kind: 'token', token: created.ownerToken } as Credentials };
+}
+
+export const inviteCredentials = (code: string, displayName = `Reader ${nanoid(4)}`): Credentials => ({ kind: 'invite', code, displayName, acceptNorms: true });
+
+/** A raw protocol client: sends frames, records every frame it receives, and the close. */
+export class RawClient {
+  readonly frames: ServerFrame[] = [];
+  closed: { code: number; reason: string; at: number } | null = null;
+  readonly socket: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(url: string, options: ConstructorParameters<typeof WebSocket>[2] = {}) {
+    this.socket = new WebSocket(url, options);
+    this.socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as ServerFrame));
+    this.socket.on('close', (code, reason) => (this.closed = { code, reason: String(reason), at: Date.now() }));
+    this.socket.on('error', () => {});
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+      this.socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+  }
+
+  static async open(t: TestServer | string, options?: ConstructorParameters<typeof WebSocket>[2]): Promise<RawClient> {
+    const client = new RawClient(typeof t === 'string' ? t : t.server.socketUrl, options);
+    await client.opened;
+    return client;
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.socket.send(data, { binary });
+  }
+
+  send(frame: object): void {
+    this.socket.send(JSON.stringify({ v: 1, ...frame }));
+  }
+
+  /** Waits for the first received frame (at index `from` or later) that matches. */
+  async next<T extends ServerFrame['type']>(type: T, match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 3000): Promise<Extract<ServerFrame, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find((f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>));
+      if (found) return found as Extract<ServerFrame, { type: T }>;
+      if (Date.now() > deadline) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
+      await sleep(5);
+    }
+  }
+
+  /** Says hello; resolves with the session, or throws the error frame's info. */
+  async hello(circle: string, credentials: Credentials, cursor: string | null = null): Promise<Session> {
+    this.send({ type: 'hello', circle, credentials, cursor });
+    const answer = await this.nextOf(['welcome', 'error']);
+    if (answer.type === 'error') throw Object.assign(new Error(answer.error.message), answer.error, { token: answer.token, fatal: answer.fatal });
+    return (answer as Extract<ServerFrame, { type: 'welcome' }>).session;
+  }
+
+  async nextOf(types: ServerFrame['type'][], timeoutMs = 3000): Promise<ServerFrame> {
+    const start = this.frames.length;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.slice(start).find((f) => types.includes(f.type));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no ${types.join('/')} frame within ${timeoutMs} ms`);
+      await sleep(5);
+    }
+  }
+
+  /** Sends a command and waits for its ack. */
+  async command(command: CommandInput & { id?: string }): Promise<Extract<ServerFrame, { type: 'ack' }>> {
+    const id = command.id ?? nanoid();
+    const start = this.frames.length;
+    this.send({ type: 'command', command: { ...command, id } });
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const ack = this.frames.slice(start).find((f) => f.type === 'ack' && f.id === id);
+      if (ack) return ack as Extract<ServerFrame, { type: 'ack' }>;
+      if (Date.now() > deadline) throw new Error(`no ack for ${command.type}`);
+      await sleep(5);
+    }
+  }
+
+  async waitClosed(timeoutMs = 3000): Promise<NonNullable<RawClient['closed']>> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error('socket still open');
+      await sleep(5);
+    }
+    return this.closed;
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
+
+/** Signs in and returns the client with its session. */
+export async function signIn(t: TestServer, circle: string, credentials: Credentials, cursor: string | null = null) {
+  const client = await RawClient.open(t);
+  const session = await client.hello(circle, credentials, cursor);
+  return { client, session };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function expectRefused(promise: Promise<unknown>, code: string): Promise<{ code: string; token?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const info = error as { code: string; token?: string };
+    if (info.code !== code) throw new Error(`expected ${code}, got ${info.code}: ${(error as Error).message}`);
+    return info;
+  }
+  throw new Error(`expected ${code}, but it succeeded`);
+}

@@ -1,0 +1,102 @@
+// HTTP side: static files without path traversal, /hearth.js, /healthz, CORS and security headers, and the
+// origin check on the WebSocket upgrade.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import path from 'node:path';
+import { RawClient, expectRefused, makeCircle, startServer, tempDir, type TestServer } from './helpers.js';
+
+let t: TestServer;
+let circleWithOrigin: ReturnType<typeof makeCircle>;
+let otherCircle: ReturnType<typeof makeCircle>;
+const clients: RawClient[] = [];
+
+before(async () => {
+  const site = tempDir('hearth-site-');
+  mkdirSync(path.join(site, 'public', 'docs'), { recursive: true });
+  writeFileSync(path.join(site, 'public', 'index.html'), '<!doctype html><title>home</title>');
+  writeFileSync(path.join(site, 'public', 'docs', 'index.html'), '<!doctype html><title>docs</title>');
+  writeFileSync(path.join(site, 'public', 'app.js'), 'export {};');
+  writeFileSync(path.join(site, 'secret.txt'), 'TOP SECRET');
+  writeFileSync(path.join(site, 'hearth.js'), 'console.log("bundle")');
+  symlinkSync(path.join(site, 'secret.txt'), path.join(site, 'public', 'link.txt'));
+  t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'] });
+  circleWithOrigin = makeCircle(t, { allowedOrigins: ['https://blog.example'] });
+  otherCircle = makeCircle(t);
+});
+after(async () => {
+  for (const c of clients) c.close();
+  await t.close();
+});
+
+function get(pathname: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: t.server.port, path: pathname, method, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('HTTP', () => {
+  it('serves static files and directory indexes with the right types and a strict CSP', async () => {
+    const home = await get('/');
+    assert.equal(home.status, 200);
+    assert.match(home.body, /home/);
+    assert.match(String(home.headers['content-type']), /text\/html/);
+    const csp = String(home.headers['content-security-policy']);
+    for (const part of ["script-src 'self'", "object-src 'none'", "frame-ancestors 'self' https://everywhere.example", "require-trusted-types-for 'script'"]) {
+      assert.ok(csp.includes(part), `CSP has ${part}`);
+    }
+    assert.equal(home.headers['x-content-type-options'], 'nosniff');
+    assert.equal(home.headers['referrer-policy'], 'no-referrer');
+    assert.match((await get('/docs/')).body, /docs/);
+    assert.match(String((await get('/app.js')).headers['content-type']), /text\/javascript/);
+  });
+
+  it('never serves files outside the static folder', async () => {
+    for (const attempt of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/docs/../../secret.txt', '/link.txt', '/..\\secret.txt', '/%00index.html', '/%E0%A4%A']) {
+      const res = await get(attempt);
+      assert.ok(res.status === 404 || res.status === 400, `${attempt} → ${res.status}`);
+      assert.ok(!res.body.includes('TOP SECRET'), `${attempt} leaked the file`);
+    }
+  });
+
+  it('serves /hearth.js loadable by allowed cross-origin pages, and /healthz', async () => {
+    const bundle = await get('/hearth.js', { Origin: 'https://blog.example' });
+    assert.equal(bundle.status, 200);
+    assert.match(bundle.body, /bundle/);
+    assert.equal(bundle.headers['access-control-allow-origin'], 'https://blog.example', 'a circle’s origin may load it');
+    assert.equal(bundle.headers['cross-origin-resource-policy'], 'cross-origin');
+    const health = await get('/healthz', { Origin: 'https://evil.example' });
+    assert.deepEqual(JSON.parse(health.body), { ok: true });
+    assert.equal(health.headers['access-control-allow-origin'], undefined, 'no CORS for an unknown origin');
+    assert.equal((await get('/healthz', { Origin: 'https://everywhere.example' })).headers['access-control-allow-origin'], 'https://everywhere.example');
+    assert.equal((await get('/healthz', {}, 'POST')).status, 405);
+  });
+
+  it('checks the Origin of WebSocket upgrades: same origin and allowed origins only, per circle at hello', async () => {
+    await assert.rejects(RawClient.open(t, { headers: { Origin: 'https://evil.example' } }), /HTTP 403/);
+    const same = await RawClient.open(t, { headers: { Origin: `http://127.0.0.1:${t.server.port}` } });
+    clients.push(same);
+    await same.hello(otherCircle.id, otherCircle.owner);
+    const blog = await RawClient.open(t, { headers: { Origin: 'https://blog.example' } });
+    clients.push(blog);
+    await blog.hello(circleWithOrigin.id, circleWithOrigin.owner);
+    const blogElsewhere = await RawClient.open(t, { headers: { Origin: 'https://blog.example' } });
+    clients.push(blogElsewhere);
+    await expectRefused(blogElsewhere.hello(otherCircle.id, otherCircle.owner), 'forbidden');
+    const everywhere = await RawClient.open(t, { headers: { Origin: 'https://everywhere.example' } });
+    clients.push(everywhere);
+    await everywhere.hello(otherCircle.id, otherCircle.owner);
+  });
+
+  it('refuses upgrades on other paths', async () => {
+    await assert.rejects(RawClient.open(`ws://127.0.0.1:${t.server.port}/elsewhere`), /HTTP 404/);
+  });
+});

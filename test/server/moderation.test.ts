@@ -1,0 +1,81 @@
+// Moderation as the server enforces it on connections: bans and removals cut sockets and tokens at once;
+// hidden messages reach members blank and moderators whole.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { nanoid } from 'nanoid';
+import { RawClient, expectRefused, inviteCredentials, makeCircle, signIn, startServer, type TestServer } from './helpers.js';
+
+let t: TestServer;
+const clients: RawClient[] = [];
+
+before(async () => {
+  t = await startServer();
+});
+after(async () => {
+  for (const c of clients) c.close();
+  await t.close();
+});
+
+async function world() {
+  const circle = makeCircle(t);
+  const owner = await signIn(t, circle.id, circle.owner);
+  const member = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Troll'));
+  const bystander = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Bystander'));
+  clients.push(owner.client, member.client, bystander.client);
+  const threadId = nanoid();
+  assert.equal((await owner.client.command({ type: 'thread.create', threadId, title: 'Talk' })).ok, true);
+  return { circle, owner, member, bystander, threadId };
+}
+
+describe('moderation on live connections', () => {
+  it('closes a banned member’s socket within a second and refuses them afterwards', async () => {
+    const { circle, owner, member, bystander } = await world();
+    const started = Date.now();
+    const ack = await owner.client.command({ type: 'mod.ban', memberId: member.session.member.id, reason: 'spam' });
+    assert.equal(ack.ok, true);
+    const closed = await member.client.waitClosed(1000);
+    assert.ok(closed.at - started < 1000, `closed after ${closed.at - started} ms`);
+    const fatal = member.client.frames.find((f) => f.type === 'error');
+    assert.equal(fatal?.type === 'error' && fatal.error.code, 'forbidden');
+    assert.equal(fatal?.type === 'error' && fatal.fatal, true);
+    await expectRefused(signIn(t, circle.id, { kind: 'token', token: member.session.token! }), 'forbidden');
+    assert.equal(bystander.client.closed, null, 'other members stay connected');
+    await bystander.client.next('event', (f) => f.event.type === 'member.upserted' && f.event.member.state === 'banned');
+  });
+
+  it('closes a removed member’s socket and their token stops working', async () => {
+    const { circle, owner, member } = await world();
+    assert.equal((await owner.client.command({ type: 'mod.remove', memberId: member.session.member.id, reason: 'gone' })).ok, true);
+    await member.client.waitClosed(1000);
+    const fatal = member.client.frames.find((f) => f.type === 'error');
+    assert.equal(fatal?.type === 'error' && fatal.error.code, 'unauthorized');
+    await expectRefused(signIn(t, circle.id, { kind: 'token', token: member.session.token! }), 'unauthorized');
+  });
+
+  it('sends a hidden message blank to members and whole to moderators, live and in history', async () => {
+    const { owner, member, bystander, threadId } = await world();
+    const messageId = nanoid();
+    assert.equal((await member.client.command({ type: 'message.post', messageId, threadId, body: 'something nasty' })).ok, true);
+    assert.equal((await owner.client.command({ type: 'mod.hide', messageId, reason: 'nasty' })).ok, true);
+    const hiddenFor = async (client: RawClient) =>
+      (await client.next('event', (f) => f.event.type === 'message.upserted' && f.event.message.id === messageId && f.event.message.state === 'hidden-by-moderator')).event;
+    const seenByMember = await hiddenFor(bystander.client);
+    const seenByOwner = await hiddenFor(owner.client);
+    assert.equal(seenByMember.type === 'message.upserted' && seenByMember.message.body, '');
+    assert.equal(seenByOwner.type === 'message.upserted' && seenByOwner.message.body, 'something nasty');
+    bystander.client.send({ type: 'history', id: 'history-hidden', query: { threadId, before: null, limit: 10 } });
+    const page = await bystander.client.next('history', (f) => f.id === 'history-hidden');
+    assert.equal(page.page.messages.find((m) => m.id === messageId)?.body, '');
+  });
+
+  it('a command id applied once acks the same seq again and writes nothing more', async () => {
+    const { member, threadId } = await world();
+    const id = nanoid();
+    const command = { id, type: 'message.post' as const, messageId: nanoid(), threadId, body: 'once' };
+    const first = await member.client.command(command);
+    const head = t.server.storage.headSeq(member.session.circleId);
+    const second = await member.client.command(command);
+    assert.deepEqual(second, first);
+    assert.equal(t.server.storage.headSeq(member.session.circleId), head);
+  });
+});
