@@ -326,19 +326,25 @@ export class CircleClient {
     return this.command({ type: 'invite.create', ...options }).then((r) => r.invite);
   }
 
-  /** Retries a failed post (same id, so it cannot be applied twice). */
-  retry(commandId: string): void {
-    const entry = this.#outbox.entries.find((e) => e.command.id === commandId);
-    if (!entry || entry.state !== 'failed') return;
-    this.#outbox.update(commandId, { state: 'queued', attempts: 0, error: undefined });
+  /** Retries a failed post, named by its message id (same command id, so it cannot be applied twice). */
+  retry(messageId: string): void {
+    const entry = this.#failedPost(messageId);
+    if (!entry) return;
+    this.#outbox.update(entry.command.id, { state: 'queued', attempts: 0, error: undefined });
     this.#changed();
     void this.#flush();
   }
 
-  /** Gives up on a failed post: its optimistic copy goes. */
-  discard(commandId: string): void {
-    this.#outbox.remove(commandId);
+  /** Gives up on a failed post, named by its message id: its optimistic copy goes. */
+  discard(messageId: string): void {
+    const entry = this.#failedPost(messageId);
+    if (!entry) return;
+    this.#outbox.remove(entry.command.id);
     this.#changed();
+  }
+
+  #failedPost(messageId: string) {
+    return this.#outbox.entries.find((e) => e.state === 'failed' && e.command.type === 'message.post' && e.command.messageId === messageId);
   }
 
   // ── Reading ────────────────────────────────────────────────────────────────────────────────────
