@@ -1,0 +1,42 @@
+// The WebSocket transport against a real `hearth-server` process on 127.0.0.1, through core's conformance suite.
+import { describe, it, before, after } from 'node:test';
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import { runTransportConformance, type ConformanceBackend } from '@hearth/core/testing';
+import { createWebSocketTransport } from '@hearth/transport-websocket';
+import { CircleService, createInProcessFanOut, createSqliteStorage } from '@hearth/server';
+import { tempDir } from '../server/helpers.js';
+import { startServerProcess } from '../server/process.js';
+
+runTransportConformance({
+  name: 'WebSocket transport + hearth-server process',
+  describe,
+  it,
+  before,
+  after,
+  async setup(): Promise<ConformanceBackend> {
+    const dir = tempDir('hearth-conformance-');
+    const dataFile = path.join(dir, 'hearth.db');
+    // The suite posts bursts on purpose; the limits themselves are tested in test/server.
+    const server = await startServerProcess(dataFile, ['--rate-member', '1000/1000', '--rate-ip', '10000/10000']);
+    // Circles are created through the service on the same data file, as `hearth-server circle create` does.
+    const storage = createSqliteStorage({ file: dataFile });
+    const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+    let n = 0;
+    return {
+      async createCircle() {
+        const id = `conformance-${++n}`;
+        const created = service.createCircle({ id, name: `Conformance ${n}` });
+        const invite = service.createInvite(id, { maxUses: null, expiresInMs: null });
+        return { circle: id, owner: { kind: 'token', token: created.ownerToken }, inviteCode: invite.code };
+      },
+      createTransport: () => createWebSocketTransport({ url: server.socketUrl, WebSocket }),
+      async close() {
+        storage.close();
+        await server.kill('SIGTERM');
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
