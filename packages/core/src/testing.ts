@@ -300,3 +300,5 @@ export async function runConformanceCollecting(setup: () => Promise<ConformanceB
 }
 
 export { HearthError };
+export { chaosTransport, seededRandom } from './chaos.js';
+export type { ChaosOptions, ChaosTransport } from './chaos.js';
