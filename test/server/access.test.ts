@@ -159,3 +159,39 @@ describe('non-members', () => {
     await client.waitClosed();
   });
 });
+
+describe('other access modes', () => {
+  it('request: the asker waits with a token, a moderator approves, the same token then signs in', async () => {
+    const circle = makeCircle(t, { access: 'request' });
+    const refused = await expectRefused(hello(circle.id, { kind: 'request', displayName: 'Asker', note: 'I read the blog', acceptNorms: true }), 'pending_approval');
+    assert.ok(refused.token, 'a token to come back with');
+    await expectRefused(hello(circle.id, { kind: 'token', token: refused.token! }), 'pending_approval');
+    const owner = track(await signIn(t, circle.id, circle.owner));
+    const list = await owner.client.command({ type: 'request.list' });
+    assert.ok(list.ok);
+    const requests = (list.ok && (list.result as { requests: { id: string; displayName: string }[] }).requests) || [];
+    assert.deepEqual(requests.map((r) => r.displayName), ['Asker']);
+    assert.equal((await owner.client.command({ type: 'request.approve', requestId: requests[0]!.id })).ok, true);
+    const session = await hello(circle.id, { kind: 'token', token: refused.token! });
+    assert.equal(session.member.displayName, 'Asker');
+    assert.equal(session.member.id, requests[0]!.id);
+  });
+
+  it('request: a denied asker’s token signs in nothing', async () => {
+    const circle = makeCircle(t, { access: 'request' });
+    const refused = await expectRefused(hello(circle.id, { kind: 'request', displayName: 'Denied', acceptNorms: true }), 'pending_approval');
+    const owner = track(await signIn(t, circle.id, circle.owner));
+    const list = await owner.client.command({ type: 'request.list' });
+    const [request] = (list.ok && (list.result as { requests: { id: string }[] }).requests) || [];
+    assert.equal((await owner.client.command({ type: 'request.deny', requestId: request!.id })).ok, true);
+    await expectRefused(hello(circle.id, { kind: 'token', token: refused.token! }), 'unauthorized');
+  });
+
+  it('open-link admits anyone holding the link; an invite circle refuses link joins', async () => {
+    const open = makeCircle(t, { access: 'open-link' });
+    const session = await hello(open.id, { kind: 'link', displayName: 'Walker', acceptNorms: true });
+    assert.equal(session.member.displayName, 'Walker');
+    const closed = makeCircle(t);
+    await expectRefused(hello(closed.id, { kind: 'link', displayName: 'Walker', acceptNorms: true }), 'forbidden');
+  });
+});

@@ -3,7 +3,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
-import { CircleService, createInProcessFanOut, createSqliteStorage } from '@hearth/server';
+import { CircleService, createInProcessFanOut, createSqliteStorage, runCli } from '@hearth/server';
 import type { Invite, Member } from '@hearth/protocol';
 import { tempDir } from './helpers.js';
 import { cli, cliJson } from './process.js';
@@ -12,8 +12,21 @@ const dir = tempDir('hearth-cli-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 const data = path.join(dir, 'hearth.db');
 
+/** Runs a command in this process (a child process per command would cost half a second each). */
+async function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+  return { status, stdout, stderr };
+}
+async function runJson<T>(args: string[]): Promise<T> {
+  const result = await run(args);
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout) as T;
+}
+
 describe('hearth-server CLI', () => {
-  it('creates a circle and prints the owner token and a first invite', () => {
+  it('creates a circle and prints the owner token and a first invite (as a real process)', async () => {
     const created = cliJson<{ circle: { id: string; access: string; memberCap: number }; ownerToken: string; inviteCode: string; ssoSecret: string | null; invite: Invite }>(
       ['circle', 'create', '--id', 'readers', '--name', 'Readers', '--access', 'invite', '--cap', '40', '--sso', '--invite-max-uses', '5', '--data', data],
     );
@@ -23,13 +36,13 @@ describe('hearth-server CLI', () => {
     assert.ok(created.inviteCode.length >= 21);
     assert.equal(created.invite.maxUses, 5);
     assert.ok(created.ssoSecret && created.ssoSecret.length >= 32);
-    const again = cli(['circle', 'create', '--id', 'readers', '--name', 'Again', '--data', data]);
+    const again = await run(['circle', 'create', '--id', 'readers', '--name', 'Again', '--data', data]);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /conflict/);
   });
 
-  it('creates invites, changes roles and exports without secrets', () => {
-    const invite = cliJson<Invite>(['invite', 'create', '--circle', 'readers', '--max-uses', '1', '--expires', '7d', '--data', data]);
+  it('creates invites, changes roles and exports without secrets', async () => {
+    const invite = await runJson<Invite>(['invite', 'create', '--circle', 'readers', '--max-uses', '1', '--expires', '7d', '--data', data]);
     assert.equal(invite.maxUses, 1);
     assert.ok(invite.expiresAt! - invite.createdAt === 7 * 86_400_000);
 
@@ -39,13 +52,13 @@ describe('hearth-server CLI', () => {
     const entry = service.enterVerified('readers', { kind: 'invite', code: invite.code, displayName: 'Ada', acceptNorms: true }, null, null);
     storage.close();
 
-    const member = cliJson<Member>(['member', 'role', '--circle', 'readers', '--member', entry.member.id, '--role', 'moderator', '--data', data]);
+    const member = await runJson<Member>(['member', 'role', '--circle', 'readers', '--member', entry.member.id, '--role', 'moderator', '--data', data]);
     assert.equal(member.role, 'moderator');
-    const members = cliJson<Member[]>(['member', 'list', '--circle', 'readers', '--data', data]);
+    const members = await runJson<Member[]>(['member', 'list', '--circle', 'readers', '--data', data]);
     assert.deepEqual(members.map((m) => m.role).sort(), ['moderator', 'owner']);
 
     const out = path.join(dir, 'export.json');
-    assert.equal(cli(['export', '--circle', 'readers', '--out', out, '--data', data]).status, 0);
+    assert.equal((await run(['export', '--circle', 'readers', '--out', out, '--data', data])).status, 0);
     const text = readFileSync(out, 'utf8');
     const exported = JSON.parse(text) as { circle: { id: string }; members: Member[]; invites: Invite[]; audit: { action: string }[] };
     assert.equal(exported.circle.id, 'readers');
@@ -56,15 +69,22 @@ describe('hearth-server CLI', () => {
     assert.ok(!/sso_?secret/i.test(text), 'no sign-on secret in the export');
   });
 
-  it('explains itself: --help for every command, usage errors exit 2', () => {
+  it('explains itself: --help for every command, usage errors exit 2', async () => {
+    const bin = cli(['--help']);
+    assert.equal(bin.status, 0);
+    assert.match(bin.stdout, /circle create/, 'the executable prints the overview');
     for (const command of [[], ['start'], ['circle', 'create'], ['invite', 'create'], ['member', 'role'], ['member', 'list'], ['export']]) {
-      const result = cli([...command, '--help']);
+      const result = await run([...command, '--help']);
       assert.equal(result.status, 0, command.join(' '));
       assert.match(result.stdout, /hearth-server/, command.join(' '));
     }
-    const missing = cli(['invite', 'create', '--data', data]);
+    const missing = await run(['invite', 'create', '--data', data]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /--circle is required/);
-    assert.equal(cli(['frobnicate']).status, 2);
+    assert.equal((await run(['frobnicate'])).status, 2);
+    assert.equal((await run(['invite', 'create', '--circle', 'readers', '--expires', 'soon', '--data', data])).status, 2);
+    const port = await run(['start', '--port', 'eighty']);
+    assert.equal(port.status, 2);
+    assert.match(port.stderr, /--port must be a whole number/);
   });
 });

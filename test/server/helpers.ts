@@ -70,13 +70,34 @@ export class RawClient {
 
   constructor(url: string, options: ConstructorParameters<typeof WebSocket>[2] = {}) {
     this.socket = new WebSocket(url, options);
-    this.socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as ServerFrame));
-    this.socket.on('close', (code, reason) => (this.closed = { code, reason: String(reason), at: Date.now() }));
+    this.socket.on('message', (data) => {
+      this.frames.push(JSON.parse(String(data)) as ServerFrame);
+      this.#wake();
+    });
+    this.socket.on('close', (code, reason) => {
+      this.closed = { code, reason: String(reason), at: Date.now() };
+      this.#wake();
+    });
     this.socket.on('error', () => {});
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
       this.socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+  }
+
+  #wakers: (() => void)[] = [];
+  #wake(): void {
+    for (const wake of this.#wakers.splice(0)) wake();
+  }
+  /** Resolves when a frame arrives or the socket closes, or after `ms` at the latest. */
+  changed(ms = 50): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wakers.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
@@ -101,7 +122,7 @@ export class RawClient {
       const found = this.frames.find((f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>));
       if (found) return found as Extract<ServerFrame, { type: T }>;
       if (Date.now() > deadline) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
-      await sleep(5);
+      await this.changed();
     }
   }
 
@@ -120,7 +141,7 @@ export class RawClient {
       const found = this.frames.slice(start).find((f) => types.includes(f.type));
       if (found) return found;
       if (Date.now() > deadline) throw new Error(`no ${types.join('/')} frame within ${timeoutMs} ms`);
-      await sleep(5);
+      await this.changed();
     }
   }
 
@@ -134,7 +155,7 @@ export class RawClient {
       const ack = this.frames.slice(start).find((f) => f.type === 'ack' && f.id === id);
       if (ack) return ack as Extract<ServerFrame, { type: 'ack' }>;
       if (Date.now() > deadline) throw new Error(`no ack for ${command.type}`);
-      await sleep(5);
+      await this.changed();
     }
   }
 
@@ -142,7 +163,7 @@ export class RawClient {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
       if (Date.now() > deadline) throw new Error('socket still open');
-      await sleep(5);
+      await this.changed();
     }
     return this.closed;
   }

@@ -12,3 +12,5 @@ export { RateLimiter } from './rate-limit.js';
 export type { BucketSpec } from './rate-limit.js';
 export { hashToken, newToken } from './tokens.js';
 export { ssoMemberId, verifySsoToken } from './sso.js';
+export { runCli } from './cli-main.js';
+export type { CliIo } from './cli-main.js';

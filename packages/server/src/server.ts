@@ -182,13 +182,21 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   sweep.unref();
 
   const listenHost = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8787, listenHost, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8787, listenHost, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Port busy or not allowed: leave nothing open behind, so the caller can report it and exit cleanly.
+    clearInterval(heartbeat);
+    clearInterval(sweep);
+    if (ownsStorage) storage.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8787);
   const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;

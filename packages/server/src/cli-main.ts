@@ -1,0 +1,306 @@
+// The `hearth-server` commands: run the reference server and administer circles in its data file.
+// `cli.ts` is the executable; this module is importable so tests run commands without a process each.
+import { writeFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { HearthError, type AccessMode, type Role } from '@hearth/protocol';
+import { createInProcessFanOut } from './fanout.js';
+import type { BucketSpec } from './rate-limit.js';
+import { createHearthServer, DEFAULT_MAX_CONNECTIONS_PER_IP, DEFAULT_RATE_LIMITS } from './server.js';
+import { CircleService } from './service.js';
+import { createSqliteStorage } from './sqlite/sqlite-storage.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+class UsageError extends Error {}
+
+const DATA = { data: { type: 'string', short: 'd' } } as const satisfies Options;
+const HELP = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+const defaultData = () => process.env.HEARTH_DATA ?? 'hearth.db';
+
+const USAGE = `hearth-server — the Hearth reference server
+
+Usage:
+  hearth-server start          run the server
+  hearth-server circle create  create a circle with its owner and a first invite
+  hearth-server invite create  create an invite to a circle
+  hearth-server member list    list a circle's members
+  hearth-server member role    change a member's role
+  hearth-server export         write a circle's data as JSON
+
+Run any command with --help for its options. Every command takes --data FILE (default: $HEARTH_DATA or ./hearth.db).
+`;
+
+/** Where a command writes: the process's streams, or a test's buffers. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = { out: (text) => void process.stdout.write(text), err: (text) => void process.stderr.write(text) };
+
+interface Command {
+  usage: string;
+  options: Options;
+  run(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> | void;
+}
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    usage: `hearth-server start [options]
+
+  --port, -p N              port to listen on (default 8787; 0 = any free port)
+  --host ADDRESS            address to listen on (default 127.0.0.1: this machine only)
+  --data, -d FILE           SQLite data file, created when missing
+  --allowed-origins LIST    comma-separated origins whose pages may embed every circle (e.g. https://blog.example.org)
+  --trusted-proxies LIST    comma-separated proxy addresses whose X-Forwarded-For is believed
+  --static DIR              folder to serve at /
+  --bundle FILE             drop-in bundle to serve at /hearth.js
+  --rate-member BURST/RATE  commands per member: burst, then per second (default 20/2)
+  --rate-ip BURST/RATE      frames per client address (default 300/50)
+  --max-connections-per-ip N  open sockets per client address (default 64)
+`,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'allowed-origins': { type: 'string' },
+      'trusted-proxies': { type: 'string' },
+      static: { type: 'string' },
+      bundle: { type: 'string' },
+      'rate-member': { type: 'string' },
+      'rate-ip': { type: 'string' },
+      'max-connections-per-ip': { type: 'string' },
+    },
+    async run(values, io) {
+      const data = str(values.data) ?? defaultData();
+      const port = int(values.port, 'port') ?? 8787;
+      let server;
+      try {
+        server = await createHearthServer({
+          dataFile: data,
+          port,
+          host: str(values.host) ?? '127.0.0.1',
+          allowedOrigins: list(values['allowed-origins']),
+          trustedProxies: list(values['trusted-proxies']),
+          staticDir: str(values.static) ?? null,
+          bundleFile: str(values.bundle) ?? null,
+          rateLimits: { member: bucket(values['rate-member'], 'rate-member', DEFAULT_RATE_LIMITS.member), ip: bucket(values['rate-ip'], 'rate-ip', DEFAULT_RATE_LIMITS.ip) },
+          maxConnectionsPerIp: int(values['max-connections-per-ip'], 'max-connections-per-ip') ?? DEFAULT_MAX_CONNECTIONS_PER_IP,
+        });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new UsageError(`port ${port} is already in use: stop what is using it or choose another with --port`);
+        }
+        throw error;
+      }
+      io.out(`Hearth server listening on ${server.url} (data: ${data})\n`);
+      const stop = () => {
+        server.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+  },
+
+  'circle create': {
+    usage: `hearth-server circle create --id SLUG --name NAME [options]
+
+  --id SLUG                 circle id: lower-case letters, digits and -
+  --name NAME               circle name
+  --description TEXT
+  --norms TEXT              what every member accepts on joining
+  --access MODE             invite (default), request or open-link
+  --cap N                   member cap (default 150)
+  --owner-name NAME         the owner's display name (default "Owner")
+  --allowed-origins LIST    comma-separated origins whose pages may embed this circle
+  --sso                     turn on host-site sign-on; prints the HS256 secret
+  --invite-max-uses N       uses of the first invite (default unlimited)
+  --invite-expires DURATION lifetime of the first invite: 30m, 24h, 7d or never (default 24h)
+
+Prints JSON: the circle, the owner's id and member token, the invite code and the sign-on secret.
+`,
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      description: { type: 'string' },
+      norms: { type: 'string' },
+      access: { type: 'string' },
+      cap: { type: 'string' },
+      'owner-name': { type: 'string' },
+      'allowed-origins': { type: 'string' },
+      sso: { type: 'boolean' },
+      'invite-max-uses': { type: 'string' },
+      'invite-expires': { type: 'string' },
+    },
+    run(values, io) {
+      const id = required(values.id, 'id');
+      const name = required(values.name, 'name');
+      const access = str(values.access);
+      if (access !== undefined && !['invite', 'request', 'open-link'].includes(access)) throw new UsageError('--access must be invite, request or open-link');
+      withService(values, (service) => {
+        const created = service.createCircle({
+          id,
+          name,
+          ...(str(values.description) !== undefined ? { description: str(values.description)! } : {}),
+          ...(str(values.norms) !== undefined ? { norms: str(values.norms)! } : {}),
+          ...(access ? { access: access as AccessMode } : {}),
+          ...(values.cap !== undefined ? { memberCap: int(values.cap, 'cap')! } : {}),
+          ...(str(values['owner-name']) !== undefined ? { ownerName: str(values['owner-name'])! } : {}),
+          allowedOrigins: list(values['allowed-origins']),
+          sso: values.sso === true,
+        });
+        const invite = service.createInvite(id, {
+          maxUses: int(values['invite-max-uses'], 'invite-max-uses') ?? null,
+          expiresInMs: duration(values['invite-expires']),
+        });
+        print(io, { ...created, inviteCode: invite.code, invite });
+      });
+    },
+  },
+
+  'invite create': {
+    usage: `hearth-server invite create --circle ID [options]
+
+  --circle ID               the circle
+  --max-uses N              how many people can join with it (default unlimited; 1 = single use)
+  --expires DURATION        30m, 24h, 7d or never (default 24h, at most 7d)
+
+Prints the invite as JSON.
+`,
+    options: { circle: { type: 'string' }, 'max-uses': { type: 'string' }, expires: { type: 'string' } },
+    run(values, io) {
+      const circle = required(values.circle, 'circle');
+      withService(values, (service) => {
+        print(io, service.createInvite(circle, { maxUses: int(values['max-uses'], 'max-uses') ?? null, expiresInMs: duration(values.expires) }));
+      });
+    },
+  },
+
+  'member list': {
+    usage: `hearth-server member list --circle ID
+
+Prints the circle's members as JSON.
+`,
+    options: { circle: { type: 'string' } },
+    run(values, io) {
+      const circle = required(values.circle, 'circle');
+      withService(values, (service) => print(io, (service.exportCircle(circle) as { members: unknown }).members));
+    },
+  },
+
+  'member role': {
+    usage: `hearth-server member role --circle ID --member MEMBER_ID --role ROLE [--reason TEXT]
+
+  --role ROLE               member or moderator (the change is made in the owner's name and audited)
+
+Prints the member as JSON. Connected clients see the change when their next event arrives or they reconnect.
+`,
+    options: { circle: { type: 'string' }, member: { type: 'string' }, role: { type: 'string' }, reason: { type: 'string' } },
+    run(values, io) {
+      const circle = required(values.circle, 'circle');
+      const member = required(values.member, 'member');
+      const role = required(values.role, 'role');
+      if (!['owner', 'moderator', 'member'].includes(role)) throw new UsageError('--role must be member, moderator or owner');
+      withService(values, (service) => print(io, service.setRole(circle, member, role as Role, str(values.reason))));
+    },
+  },
+
+  export: {
+    usage: `hearth-server export --circle ID [--out FILE]
+
+Writes everything the circle holds (circle, members, threads, messages, invites, reports, audit log) as JSON,
+to FILE or standard output. Member tokens and the sign-on secret are never exported.
+`,
+    options: { circle: { type: 'string' }, out: { type: 'string', short: 'o' } },
+    run(values, io) {
+      const circle = required(values.circle, 'circle');
+      withService(values, (service) => {
+        const json = `${JSON.stringify(service.exportCircle(circle), null, 2)}\n`;
+        const out = str(values.out);
+        if (out) writeFileSync(out, json, { mode: 0o600 });
+        else io.out(json);
+      });
+    },
+  },
+};
+
+function withService(values: Record<string, unknown>, fn: (service: CircleService) => void): void {
+  const storage = createSqliteStorage({ file: str(values.data) ?? defaultData() });
+  try {
+    fn(new CircleService({ storage, fanOut: createInProcessFanOut() }));
+  } finally {
+    storage.close();
+  }
+}
+
+function print(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function required(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function int(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number`);
+  return n;
+}
+
+function list(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+/** `20/2` → a bucket of 20 refilled at 2 per second. */
+function bucket(value: unknown, name: string, fallback: BucketSpec): BucketSpec {
+  if (value === undefined) return fallback;
+  const match = typeof value === 'string' ? /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value) : null;
+  if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) throw new UsageError(`--${name} looks like 20/2 (burst/per second)`);
+  return { capacity: Number(match[1]), refillPerSecond: Number(match[2]) };
+}
+
+/** `30m`, `24h`, `7d`, `never` → ms or null; missing → undefined (the default lifetime). */
+function duration(value: unknown): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'never') return null;
+  const match = typeof value === 'string' ? /^(\d+)(s|m|h|d)$/.exec(value) : null;
+  if (!match) throw new UsageError('durations look like 30m, 24h, 7d or never');
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/** Runs one command line; resolves with the exit code (`start` resolves once listening and keeps running). */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const two = argv.slice(0, 2).join(' ');
+  const name = COMMANDS[two] ? two : argv[0] && COMMANDS[argv[0]] ? argv[0] : null;
+  if (!name) {
+    const asked = argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help';
+    if (asked) io.out(USAGE);
+    else io.err(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+    return asked ? 0 : 2;
+  }
+  const command = COMMANDS[name]!;
+  try {
+    const { values } = parseArgs({ args: argv.slice(name.split(' ').length), options: { ...command.options, ...DATA, ...HELP }, strict: true });
+    if (values.help) {
+      io.out(command.usage);
+      return 0;
+    }
+    await command.run(values, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`hearth-server ${name}: ${(error as Error).message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (error instanceof HearthError) {
+      io.err(`hearth-server ${name}: ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
