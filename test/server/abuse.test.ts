@@ -58,6 +58,23 @@ describe('rate limits', () => {
     assert.equal(limited.length, 5);
   });
 
+  it('believes X-Forwarded-For only from a configured proxy', async () => {
+    const pingsWith = async (t: TestServer, forwardedFor: string) => {
+      const client = await RawClient.open(t, { headers: { 'X-Forwarded-For': forwardedFor } });
+      clients.push(client);
+      for (let i = 0; i < 4; i++) client.send({ type: 'ping' });
+      await sleep(100);
+      return client.frames.filter((f) => f.type === 'pong').length;
+    };
+    const direct = await server({ rateLimits: { ip: { capacity: 4, refillPerSecond: 0.001 } } });
+    assert.equal(await pingsWith(direct, '203.0.113.1'), 4);
+    assert.equal(await pingsWith(direct, '203.0.113.2'), 0, 'a made-up header does not buy a fresh bucket');
+    const proxied = await server({ rateLimits: { ip: { capacity: 4, refillPerSecond: 0.001 } }, trustedProxies: ['127.0.0.1'] });
+    assert.equal(await pingsWith(proxied, '203.0.113.1'), 4);
+    assert.equal(await pingsWith(proxied, '203.0.113.2'), 4, 'behind a trusted proxy each client has its own bucket');
+    assert.equal(await pingsWith(proxied, '198.51.100.7, 203.0.113.1'), 0, 'the right-most untrusted address counts, not one the client prepended');
+  });
+
   it('limits open connections per address', async () => {
     const t = await server({ maxConnectionsPerIp: 3 });
     const open = await Promise.all([0, 1, 2].map(() => RawClient.open(t)));

@@ -46,7 +46,7 @@ async function postUntilDead(poster: Poster, threadId: string): Promise<void> {
 }
 
 describe('crash safety', () => {
-  it('keeps every acknowledged message through SIGKILL, and clients resume without gaps or duplicates', async () => {
+  it('keeps every acknowledged message through SIGKILL, and clients resume without gaps or duplicates', async (t) => {
     const dataFile = path.join(dir, 'hearth.db');
     const created = cliJson<{ ownerToken: string; inviteCode: string }>(['circle', 'create', '--id', 'crash', '--name', 'Crash', '--data', dataFile, '--invite-expires', 'never']);
     const first = await startServerProcess(dataFile);
@@ -74,6 +74,7 @@ describe('crash safety', () => {
     await Promise.all(posting);
     const acked = posters.flatMap((p) => p.acked);
     assert.ok(acked.length >= 10, `clients were posting when the server died (${acked.length} acked)`);
+    t.diagnostic(`${acked.length} posts acked before SIGKILL, ${posters.reduce((n, p) => n + p.unknown.length, 0)} in flight`);
 
     for (const poster of posters) {
       await poster.client.waitClosed();

@@ -96,6 +96,12 @@ describe('HTTP', () => {
     await everywhere.hello(otherCircle.id, otherCircle.owner);
   });
 
+  it('does not negotiate permessage-deflate', async () => {
+    const client = await RawClient.open(t, { perMessageDeflate: true });
+    clients.push(client);
+    assert.equal(client.socket.extensions, '', 'no compression extension accepted');
+  });
+
   it('refuses upgrades on other paths', async () => {
     await assert.rejects(RawClient.open(`ws://127.0.0.1:${t.server.port}/elsewhere`), /HTTP 404/);
   });

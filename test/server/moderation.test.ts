@@ -79,3 +79,33 @@ describe('moderation on live connections', () => {
     assert.equal(t.server.storage.headSeq(member.session.circleId), head);
   });
 });
+
+describe('resume', () => {
+  it('replays the events after a recent cursor, in order, as the member may see them; an old cursor gets null', async () => {
+    const small = await startServer({ replayLimit: 10 });
+    try {
+      const circle = makeCircle(small);
+      const owner = await signIn(small, circle.id, circle.owner);
+      clients.push(owner.client);
+      const threadId = nanoid();
+      await owner.client.command({ type: 'thread.create', threadId, title: 'Resume' });
+      const cursor = Number(owner.session.cursor);
+      for (let i = 0; i < 3; i++) await owner.client.command({ type: 'message.post', messageId: nanoid(), threadId, body: `post ${i}` });
+      const recent = await signIn(small, circle.id, circle.owner, String(cursor));
+      clients.push(recent.client);
+      const head = Number(recent.session.cursor);
+      assert.ok(head - cursor <= 10);
+      assert.deepEqual(recent.session.replay!.map((e) => e.seq), Array.from({ length: head - cursor }, (_, i) => cursor + 1 + i));
+      assert.ok(recent.session.replay!.some((e) => e.type === 'message.upserted' && e.message.body === 'post 2'));
+      for (let i = 0; i < 6; i++) await owner.client.command({ type: 'message.post', messageId: nanoid(), threadId, body: `more ${i}` });
+      const old = await signIn(small, circle.id, circle.owner, String(cursor));
+      clients.push(old.client);
+      assert.equal(old.session.replay, null, 'more than the replay limit: reload instead');
+      const future = await signIn(small, circle.id, circle.owner, '999999');
+      clients.push(future.client);
+      assert.equal(future.session.replay, null, 'a cursor from beyond the head is not trusted');
+    } finally {
+      await small.close();
+    }
+  });
+});
