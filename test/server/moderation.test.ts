@@ -52,6 +52,15 @@ describe('moderation on live connections', () => {
     await expectRefused(signIn(t, circle.id, { kind: 'token', token: member.session.token! }), 'unauthorized');
   });
 
+  it('acks a member’s own leave, then closes their socket and retires their token', async () => {
+    const { circle, member } = await world();
+    const ack = await member.client.command({ type: 'member.leave' });
+    assert.equal(ack.ok, true, 'the leaver hears the ack before the socket closes');
+    const closed = await member.client.waitClosed(1000);
+    assert.ok(closed);
+    await expectRefused(signIn(t, circle.id, { kind: 'token', token: member.session.token! }), 'unauthorized');
+  });
+
   it('sends a hidden message blank to members and whole to moderators, live and in history', async () => {
     const { owner, member, bystander, threadId } = await world();
     const messageId = nanoid();

@@ -35,6 +35,8 @@ export class Connection {
   /** Seq of the last event this client has (from its session or delivered live). */
   #lastSeq = 0;
   #unsubscribe: (() => void) | null = null;
+  /** Set once the member was banned or removed: the socket is about to close. */
+  #ending = false;
   /** Set by the heartbeat; a socket that misses a whole interval is dropped. */
   alive = true;
 
@@ -95,7 +97,7 @@ export class Connection {
         if (this.#state !== 'greeting') return this.#error({ code: 'invalid', message: 'this connection has already said hello' }, null);
         return void this.#hello(frame.circle, frame.credentials, frame.cursor);
       case 'command': {
-        if (this.#state !== 'open') return this.#ackError(frame.command.id, { code: 'unauthorized', message: 'say hello before sending commands' });
+        if (this.#state !== 'open' || this.#ending) return this.#ackError(frame.command.id, { code: 'unauthorized', message: 'say hello before sending commands' });
         const key = `${this.#circleId}\u0000${this.#member!.id}`;
         const retryAfterMs = this.host.memberLimiter.take(key);
         if (retryAfterMs > 0) return this.#ackError(frame.command.id, { code: 'rate_limited', message: 'slow down: too many commands', retryAfterMs });
@@ -106,7 +108,6 @@ export class Connection {
           // The transaction rolled back: nothing was applied, so a refusal is the truth.
           return this.#ackError(frame.command.id, infoOf(error, this.host));
         }
-        if (this.#state !== 'open') return; // the command closed this very connection (leaving, say)
         return this.#send({ v: PROTOCOL_VERSION, type: 'ack', id: frame.command.id, ...ack } as ServerFrame);
       }
       case 'history': {
@@ -146,16 +147,19 @@ export class Connection {
   // ── Events out ───────────────────────────────────────────────────────────────────────────────
 
   #deliver(events: readonly CircleEvent[]): void {
-    if (this.#state !== 'open') return;
+    if (this.#state !== 'open' || this.#ending) return;
     for (const event of events) {
       if (event.seq <= this.#lastSeq) continue;
       if (event.seq > this.#lastSeq + 1) {
         // Fan-out skipped some (another process wrote them): read them from storage, in order.
-        for (const missed of this.host.service.eventsAfter(this.#circleId!, this.#lastSeq, event.seq - this.#lastSeq - 1)) this.#push(missed);
-        if (this.#state !== 'open') return;
+        for (const missed of this.host.service.eventsAfter(this.#circleId!, this.#lastSeq, event.seq - this.#lastSeq - 1)) {
+          this.#push(missed);
+          if (this.#ending) return;
+        }
+        if (this.#state !== 'open' || this.#ending) return;
       }
       this.#push(event);
-      if (this.#state !== 'open') return;
+      if (this.#state !== 'open' || this.#ending) return;
     }
     if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
       // The client cannot keep up; it resumes from its cursor when it reconnects.
@@ -168,10 +172,15 @@ export class Connection {
     if (event.type === 'member.upserted' && event.member.id === self.id) this.#member = event.member;
     this.#lastSeq = event.seq;
     this.#send({ v: PROTOCOL_VERSION, type: 'event', event: viewEventFor(event, this.#member!) });
-    if (event.type === 'member.removed' && event.memberId === self.id) {
-      this.fail({ code: 'unauthorized', message: 'you are no longer a member of this circle' });
-    } else if (this.#member!.state === 'banned') {
-      this.fail({ code: 'forbidden', message: 'you have been banned from this circle' });
+    const ending: ErrorInfo | null =
+      event.type === 'member.removed' && event.memberId === self.id ? { code: 'unauthorized', message: 'you are no longer a member of this circle' }
+      : this.#member!.state === 'banned' ? { code: 'forbidden', message: 'you have been banned from this circle' }
+      : null;
+    if (ending) {
+      // Nothing more reaches this member. The socket closes right after the current frame is handled, so a
+      // member who left still gets the ack of their own `member.leave` first.
+      this.#ending = true;
+      queueMicrotask(() => this.fail(ending));
     }
   }
 
