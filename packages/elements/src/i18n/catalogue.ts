@@ -1,0 +1,79 @@
+import { en, type MessageKey, type Messages } from './en.js';
+
+interface Language {
+  messages: Partial<Messages>;
+  dir: 'ltr' | 'rtl';
+}
+
+const languages = new Map<string, Language>([['en', { messages: en, dir: 'ltr' }]]);
+const listeners = new Set<() => void>();
+/** Fetches a shipped language on first use, so pages in English do not download French. */
+let loader: ((lang: string) => Promise<unknown> | undefined) | null = null;
+const requested = new Set<string>();
+
+/** Languages written right to left, for catalogues registered without saying. */
+const RTL = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
+
+/**
+ * Adds (or extends) a language. Keys left out fall back to English, so a partial translation still works.
+ * Elements already on the page re-render in it.
+ *
+ * @example registerLanguage('de', { 'composer.send': 'Senden', … })
+ */
+export function registerLanguage(lang: string, messages: Partial<Messages>, options: { dir?: 'ltr' | 'rtl' } = {}): void {
+  const tag = lang.toLowerCase();
+  const previous = languages.get(tag);
+  languages.set(tag, {
+    messages: { ...previous?.messages, ...messages },
+    dir: options.dir ?? previous?.dir ?? (RTL.has(tag.split('-')[0]!) ? 'rtl' : 'ltr'),
+  });
+  for (const listener of listeners) listener();
+}
+
+/** Called when a language is registered; returns the unsubscribe function. */
+export function onLanguagesChanged(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * Sets how a language that is shipped but not yet registered is fetched (the drop-in loads `hearth-fr.js`
+ * next to itself). Elements render in English meanwhile and switch when it arrives.
+ */
+export function setLanguageLoader(load: ((lang: string) => Promise<unknown> | undefined) | null): void {
+  loader = load;
+}
+
+/** The registered language that best serves `lang`: itself, its base language (`fr` for `fr-CA`), or English. */
+export function resolveLanguage(lang: string | null | undefined): string {
+  const tag = (lang || 'en').toLowerCase();
+  if (languages.has(tag)) return tag;
+  const base = tag.split('-')[0]!;
+  if (languages.has(base)) return base;
+  if (loader && !requested.has(base)) {
+    requested.add(base);
+    loader(base)?.catch(() => requested.delete(base));
+  }
+  return 'en';
+}
+
+export function directionOf(lang: string): 'ltr' | 'rtl' {
+  return languages.get(resolveLanguage(lang))?.dir ?? (RTL.has(lang.split('-')[0]!) ? 'rtl' : 'ltr');
+}
+
+export type Params = Record<string, string | number>;
+
+/** Looks a string up in `lang` (falling back to English) and fills in its `{parameters}`. */
+export function translate(lang: string, key: MessageKey, params: Params = {}): string {
+  const tag = resolveLanguage(lang);
+  const entry = languages.get(tag)?.messages[key] ?? en[key];
+  let text: string;
+  if (typeof entry === 'string') text = entry;
+  else {
+    const count = Number(params.count ?? 0);
+    text = new Intl.PluralRules(tag).select(count) === 'one' ? entry.one : entry.other;
+  }
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+}
+
+export type { MessageKey, Messages };
