@@ -16,13 +16,13 @@ const cmd = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =
 const MemberTarget = { memberId: Id };
 const OptionalReason = { reason: v.optional(v.nullable(Reason)) };
 
-export const ThreadCreateCommand = cmd('thread.create', {
+export const ThreadCreateCommand = /* @__PURE__ */ cmd('thread.create', {
   threadId: Id,
   title: ThreadTitle,
   key: v.optional(v.nullable(ThreadKey)),
 });
 
-export const MessagePostCommand = v.pipe(
+export const MessagePostCommand = /* @__PURE__ */ v.pipe(
   cmd('message.post', {
     /** The new message's id, chosen by the client so the server echo replaces the optimistic copy in place. */
     messageId: Id,
@@ -38,31 +38,31 @@ export const MessagePostCommand = v.pipe(
   v.check((c) => (c.threadId === undefined) !== (c.threadKey === undefined), 'needs exactly one of threadId and threadKey'),
 );
 
-export const MessageEditCommand = cmd('message.edit', {
+export const MessageEditCommand = /* @__PURE__ */ cmd('message.edit', {
   messageId: Id,
   body: Body,
   contentWarning: v.optional(v.nullable(ContentWarning)),
 });
-export const MessageDeleteCommand = cmd('message.delete', { messageId: Id });
-export const MessageReactCommand = cmd('message.react', { messageId: Id, reaction: Reaction, active: v.boolean() });
-export const MessageReportCommand = cmd('message.report', { reportId: Id, messageId: Id, reason: Reason });
-export const MemberUpdateCommand = cmd('member.update', {
+export const MessageDeleteCommand = /* @__PURE__ */ cmd('message.delete', { messageId: Id });
+export const MessageReactCommand = /* @__PURE__ */ cmd('message.react', { messageId: Id, reaction: Reaction, active: v.boolean() });
+export const MessageReportCommand = /* @__PURE__ */ cmd('message.report', { reportId: Id, messageId: Id, reason: Reason });
+export const MemberUpdateCommand = /* @__PURE__ */ cmd('member.update', {
   displayName: v.optional(DisplayName),
   flair: v.optional(v.nullable(Flair)),
 });
-export const MemberLeaveCommand = cmd('member.leave', {});
+export const MemberLeaveCommand = /* @__PURE__ */ cmd('member.leave', {});
 
-export const ModHideCommand = cmd('mod.hide', { messageId: Id, reason: Reason });
-export const ModRestoreCommand = cmd('mod.restore', { messageId: Id, ...OptionalReason });
-export const ModMuteCommand = cmd('mod.mute', { ...MemberTarget, until: Timestamp, reason: Reason });
-export const ModUnmuteCommand = cmd('mod.unmute', { ...MemberTarget, ...OptionalReason });
-export const ModBanCommand = cmd('mod.ban', { ...MemberTarget, reason: Reason });
-export const ModUnbanCommand = cmd('mod.unban', { ...MemberTarget, ...OptionalReason });
-export const ModRemoveCommand = cmd('mod.remove', { ...MemberTarget, reason: Reason });
-export const ModRoleCommand = cmd('mod.role', { ...MemberTarget, role: RoleSchema, ...OptionalReason });
-export const ReportResolveCommand = cmd('report.resolve', { reportId: Id, ...OptionalReason });
+export const ModHideCommand = /* @__PURE__ */ cmd('mod.hide', { messageId: Id, reason: Reason });
+export const ModRestoreCommand = /* @__PURE__ */ cmd('mod.restore', { messageId: Id, ...OptionalReason });
+export const ModMuteCommand = /* @__PURE__ */ cmd('mod.mute', { ...MemberTarget, until: Timestamp, reason: Reason });
+export const ModUnmuteCommand = /* @__PURE__ */ cmd('mod.unmute', { ...MemberTarget, ...OptionalReason });
+export const ModBanCommand = /* @__PURE__ */ cmd('mod.ban', { ...MemberTarget, reason: Reason });
+export const ModUnbanCommand = /* @__PURE__ */ cmd('mod.unban', { ...MemberTarget, ...OptionalReason });
+export const ModRemoveCommand = /* @__PURE__ */ cmd('mod.remove', { ...MemberTarget, reason: Reason });
+export const ModRoleCommand = /* @__PURE__ */ cmd('mod.role', { ...MemberTarget, role: RoleSchema, ...OptionalReason });
+export const ReportResolveCommand = /* @__PURE__ */ cmd('report.resolve', { reportId: Id, ...OptionalReason });
 
-export const CircleUpdateCommand = cmd('circle.update', {
+export const CircleUpdateCommand = /* @__PURE__ */ cmd('circle.update', {
   name: v.optional(line(LIMITS.circleNameMaxChars)),
   description: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.circleDescriptionMaxChars))),
   norms: v.optional(text(LIMITS.normsMaxChars)),
@@ -76,24 +76,24 @@ export const CircleUpdateCommand = cmd('circle.update', {
   ),
 });
 
-export const InviteCreateCommand = cmd('invite.create', {
+export const InviteCreateCommand = /* @__PURE__ */ cmd('invite.create', {
   /** Lifetime in ms; null = never expires; omitted = 24 h. At most 7 days when set. */
   expiresInMs: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(60_000), v.maxValue(LIMITS.inviteMaxLifetimeMs)))),
   /** null or omitted = unlimited; 1 = single use. */
   maxUses: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)))),
 });
-export const InviteRevokeCommand = cmd('invite.revoke', { code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars), v.maxLength(64)) });
-export const RequestApproveCommand = cmd('request.approve', { requestId: Id });
-export const RequestDenyCommand = cmd('request.deny', { requestId: Id });
+export const InviteRevokeCommand = /* @__PURE__ */ cmd('invite.revoke', { code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars), v.maxLength(64)) });
+export const RequestApproveCommand = /* @__PURE__ */ cmd('request.approve', { requestId: Id });
+export const RequestDenyCommand = /* @__PURE__ */ cmd('request.deny', { requestId: Id });
 
 // Queries: read-only commands for moderator views that are not part of the shared event stream.
-export const InviteListCommand = cmd('invite.list', {});
-export const ReportListCommand = cmd('report.list', { includeResolved: v.optional(v.boolean()) });
-export const AuditListCommand = cmd('audit.list', {
+export const InviteListCommand = /* @__PURE__ */ cmd('invite.list', {});
+export const ReportListCommand = /* @__PURE__ */ cmd('report.list', { includeResolved: v.optional(v.boolean()) });
+export const AuditListCommand = /* @__PURE__ */ cmd('audit.list', {
   before: v.optional(v.nullable(Timestamp)),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.historyPageMax))),
 });
-export const RequestListCommand = cmd('request.list', {});
+export const RequestListCommand = /* @__PURE__ */ cmd('request.list', {});
 
 export const COMMAND_SCHEMAS = {
   'thread.create': ThreadCreateCommand,
@@ -131,8 +131,6 @@ export type Command = { [T in CommandType]: CommandOf<T> }[CommandType];
 /** A command before it is given its id. */
 export type CommandInput<T extends CommandType = CommandType> = T extends CommandType ? Omit<CommandOf<T>, 'id'> : never;
 
-/** Commands that only read. They change nothing, so they are never queued in the outbox. */
-export const QUERY_TYPES: ReadonlySet<CommandType> = new Set(['invite.list', 'report.list', 'audit.list', 'request.list']);
 
 /** What a successful ack carries back, per command type. */
 export interface CommandResults {

@@ -5,20 +5,20 @@ import {
   Timestamp, line, text,
 } from './fields.js';
 
-export const RoleSchema = v.picklist(['owner', 'moderator', 'member'], 'must be owner, moderator or member');
+export const RoleSchema = /* @__PURE__ */ v.picklist(['owner', 'moderator', 'member'], 'must be owner, moderator or member');
 export type Role = v.InferOutput<typeof RoleSchema>;
 
-export const AccessModeSchema = v.picklist(['invite', 'request', 'open-link'], 'must be invite, request or open-link');
+export const AccessModeSchema = /* @__PURE__ */ v.picklist(['invite', 'request', 'open-link'], 'must be invite, request or open-link');
 export type AccessMode = v.InferOutput<typeof AccessModeSchema>;
 
-export const CircleSettingsSchema = v.object({
+export const CircleSettingsSchema = /* @__PURE__ */ v.object({
   /** Seconds a member waits between two posts; 0 turns slow mode off. */
   slowModeSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3600)),
   pseudonymsAllowed: v.boolean(),
 });
 export type CircleSettings = v.InferOutput<typeof CircleSettingsSchema>;
 
-export const CircleSchema = v.object({
+export const CircleSchema = /* @__PURE__ */ v.object({
   id: CircleId,
   name: line(LIMITS.circleNameMaxChars),
   description: v.string(),
@@ -32,10 +32,10 @@ export const CircleSchema = v.object({
 });
 export type Circle = v.InferOutput<typeof CircleSchema>;
 
-export const MemberStateSchema = v.picklist(['active', 'muted', 'banned']);
+export const MemberStateSchema = /* @__PURE__ */ v.picklist(['active', 'muted', 'banned']);
 export type MemberState = v.InferOutput<typeof MemberStateSchema>;
 
-export const MemberSchema = v.object({
+export const MemberSchema = /* @__PURE__ */ v.object({
   id: Id,
   displayName: DisplayName,
   role: RoleSchema,
@@ -47,7 +47,7 @@ export const MemberSchema = v.object({
 });
 export type Member = v.InferOutput<typeof MemberSchema>;
 
-export const ThreadSchema = v.object({
+export const ThreadSchema = /* @__PURE__ */ v.object({
   id: Id,
   title: ThreadTitle,
   /** Set for a page-keyed thread (one per article of a blog); null for a topic thread. */
@@ -59,10 +59,10 @@ export const ThreadSchema = v.object({
 });
 export type Thread = v.InferOutput<typeof ThreadSchema>;
 
-export const MessageStateSchema = v.picklist(['visible', 'hidden-by-moderator', 'deleted']);
+export const MessageStateSchema = /* @__PURE__ */ v.picklist(['visible', 'hidden-by-moderator', 'deleted']);
 export type MessageState = v.InferOutput<typeof MessageStateSchema>;
 
-export const MessageSchema = v.object({
+export const MessageSchema = /* @__PURE__ */ v.object({
   id: Id,
   threadId: Id,
   authorId: Id,
@@ -80,7 +80,7 @@ export const MessageSchema = v.object({
 });
 export type Message = v.InferOutput<typeof MessageSchema>;
 
-export const InviteSchema = v.object({
+export const InviteSchema = /* @__PURE__ */ v.object({
   code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars)),
   createdBy: Id,
   createdAt: Timestamp,
@@ -91,7 +91,7 @@ export const InviteSchema = v.object({
 });
 export type Invite = v.InferOutput<typeof InviteSchema>;
 
-export const ReportSchema = v.object({
+export const ReportSchema = /* @__PURE__ */ v.object({
   id: Id,
   messageId: Id,
   threadId: Id,
@@ -102,7 +102,7 @@ export const ReportSchema = v.object({
 });
 export type Report = v.InferOutput<typeof ReportSchema>;
 
-export const AuditEntrySchema = v.object({
+export const AuditEntrySchema = /* @__PURE__ */ v.object({
   id: Id,
   actorId: Id,
   action: v.string(),
@@ -113,7 +113,7 @@ export const AuditEntrySchema = v.object({
 });
 export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
 
-export const JoinRequestSchema = v.object({
+export const JoinRequestSchema = /* @__PURE__ */ v.object({
   id: Id,
   displayName: DisplayName,
   note: v.nullable(v.string()),

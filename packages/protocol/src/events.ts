@@ -13,13 +13,13 @@ const base = {
   actorId: v.nullable(Id),
 };
 
-export const CircleUpdatedEvent = v.object({ ...base, type: v.literal('circle.updated'), circle: CircleSchema });
-export const MemberUpsertedEvent = v.object({ ...base, type: v.literal('member.upserted'), member: MemberSchema });
-export const MemberRemovedEvent = v.object({ ...base, type: v.literal('member.removed'), memberId: Id });
-export const ThreadUpsertedEvent = v.object({ ...base, type: v.literal('thread.upserted'), thread: ThreadSchema });
-export const MessageUpsertedEvent = v.object({ ...base, type: v.literal('message.upserted'), message: MessageSchema });
+export const CircleUpdatedEvent = /* @__PURE__ */ v.object({ ...base, type: v.literal('circle.updated'), circle: CircleSchema });
+export const MemberUpsertedEvent = /* @__PURE__ */ v.object({ ...base, type: v.literal('member.upserted'), member: MemberSchema });
+export const MemberRemovedEvent = /* @__PURE__ */ v.object({ ...base, type: v.literal('member.removed'), memberId: Id });
+export const ThreadUpsertedEvent = /* @__PURE__ */ v.object({ ...base, type: v.literal('thread.upserted'), thread: ThreadSchema });
+export const MessageUpsertedEvent = /* @__PURE__ */ v.object({ ...base, type: v.literal('message.upserted'), message: MessageSchema });
 
-export const CircleEventSchema = v.variant('type', [
+export const CircleEventSchema = /* @__PURE__ */ v.variant('type', [
   CircleUpdatedEvent,
   MemberUpsertedEvent,
   MemberRemovedEvent,

@@ -5,13 +5,13 @@ import { LIMITS } from './limits.js';
 // validation error read by a person says what to fix.
 
 /** Client-generated ids (nanoid alphabet). Long enough to be unguessable, short enough to index. */
-export const Id = v.pipe(
+export const Id = /* @__PURE__ */ v.pipe(
   v.string('must be a string'),
   v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 characters of A–Z, a–z, 0–9, _ or -'),
 );
 
 /** A circle's id: a lower-case slug that can sit in a URL. */
-export const CircleId = v.pipe(
+export const CircleId = /* @__PURE__ */ v.pipe(
   v.string('must be a string'),
   v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug of 1–63 characters (a–z, 0–9, -)'),
 );
@@ -43,16 +43,16 @@ export function line(max: number) {
 }
 
 /** Milliseconds since the epoch. */
-export const Timestamp = v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0));
+export const Timestamp = /* @__PURE__ */ v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0));
 
-export const Seq = v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1));
+export const Seq = /* @__PURE__ */ v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1));
 
-export const DisplayName = line(LIMITS.displayNameMaxChars);
-export const Body = text(LIMITS.bodyMaxChars);
-export const ContentWarning = line(LIMITS.contentWarningMaxChars);
-export const Reason = text(LIMITS.reasonMaxChars);
-export const Reaction = line(LIMITS.reactionMaxChars);
-export const ThreadTitle = line(LIMITS.threadTitleMaxChars);
-export const Flair = line(LIMITS.flairMaxChars);
+export const DisplayName = /* @__PURE__ */ line(LIMITS.displayNameMaxChars);
+export const Body = /* @__PURE__ */ text(LIMITS.bodyMaxChars);
+export const ContentWarning = /* @__PURE__ */ line(LIMITS.contentWarningMaxChars);
+export const Reason = /* @__PURE__ */ text(LIMITS.reasonMaxChars);
+export const Reaction = /* @__PURE__ */ line(LIMITS.reactionMaxChars);
+export const ThreadTitle = /* @__PURE__ */ line(LIMITS.threadTitleMaxChars);
+export const Flair = /* @__PURE__ */ line(LIMITS.flairMaxChars);
 /** A page-keyed thread's key, usually the page path (`/posts/my-article`). */
-export const ThreadKey = line(LIMITS.threadKeyMaxChars);
+export const ThreadKey = /* @__PURE__ */ line(LIMITS.threadKeyMaxChars);

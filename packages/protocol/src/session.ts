@@ -4,10 +4,10 @@ import { CircleSchema, MemberSchema, MessageSchema, ThreadSchema } from './domai
 import { CircleId, DisplayName, Id, text } from './fields.js';
 import { CircleEventSchema } from './events.js';
 
-const AcceptNorms = v.literal(true, 'the circle’s norms must be accepted to join');
+const AcceptNorms = /* @__PURE__ */ v.literal(true, 'the circle’s norms must be accepted to join');
 
 /** How a client proves who it is, or asks to become a member. Pseudonymous: no e-mail anywhere. */
-export const CredentialsSchema = v.variant('kind', [
+export const CredentialsSchema = /* @__PURE__ */ v.variant('kind', [
   /** A member token issued on joining; stored hashed by the server. */
   v.strictObject({ kind: v.literal('token'), token: v.pipe(v.string(), v.minLength(16), v.maxLength(256)) }),
   /** Join with an invite code. */
@@ -32,7 +32,7 @@ export const CredentialsSchema = v.variant('kind', [
 export type Credentials = v.InferOutput<typeof CredentialsSchema>;
 
 /** Opaque resume position. The reference server uses the decimal `seq` of the last event applied. */
-export const CursorSchema = v.pipe(v.string(), v.maxLength(128));
+export const CursorSchema = /* @__PURE__ */ v.pipe(v.string(), v.maxLength(128));
 export type Cursor = string;
 
 /**
@@ -40,7 +40,7 @@ export type Cursor = string;
  * the client resumed from a cursor — every event after that cursor, in order. `replay: null` means there was
  * no cursor or it is too old, and the client must reload the threads it shows.
  */
-export const SessionSchema = v.object({
+export const SessionSchema = /* @__PURE__ */ v.object({
   circleId: CircleId,
   member: MemberSchema,
   /** A member token newly issued by this connection (on join); the client keeps it to reconnect. */
@@ -54,7 +54,7 @@ export const SessionSchema = v.object({
 });
 export type Session = v.InferOutput<typeof SessionSchema>;
 
-export const HistoryQuerySchema = v.strictObject({
+export const HistoryQuerySchema = /* @__PURE__ */ v.strictObject({
   threadId: Id,
   /** Page cursor from a previous page's `before`; null for the newest page. */
   before: v.nullable(CursorSchema),
@@ -62,7 +62,7 @@ export const HistoryQuerySchema = v.strictObject({
 });
 export type HistoryQuery = v.InferOutput<typeof HistoryQuerySchema>;
 
-export const HistoryPageSchema = v.object({
+export const HistoryPageSchema = /* @__PURE__ */ v.object({
   threadId: Id,
   /** Oldest first. */
   messages: v.array(MessageSchema),

@@ -1,4 +1,5 @@
-import { QUERY_TYPES, type Command, type CommandType } from '../commands.js';
+import type { Command, CommandType } from '../commands.js';
+import { QUERY_TYPES } from '../query-types.js';
 import type { Ack } from './ack.js';
 import { Effects } from './effects.js';
 import type { ExecuteContext, ExecuteOutcome } from './engine.js';

@@ -1,11 +1,9 @@
 import * as v from 'valibot';
 import { COMMAND_SCHEMAS, type Command, type CommandType } from './commands.js';
-import type { ErrorInfo } from './errors.js';
-import { CommandFrameEnvelope, HelloFrame, HistoryRequestFrame, PingFrame, ServerFrameSchema, type ServerFrame } from './frames.js';
+import { CommandFrameEnvelope, HelloFrame, HistoryRequestFrame, PingFrame } from './client-frames.js';
 import type { Credentials, HistoryQuery } from './session.js';
 import { LIMITS, PROTOCOL_VERSION } from './limits.js';
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+import { fromIssues, invalid, type Result } from './parse-result.js';
 
 export type ClientFrame =
   | { v: number; type: 'hello'; circle: string; credentials: Credentials; cursor: string | null }
@@ -22,27 +20,6 @@ function utf8Length(text: string): number {
   if (text.length * 3 <= LIMITS.frameMaxBytes) return text.length; // cannot exceed the limit
   if (text.length > LIMITS.frameMaxBytes) return text.length;
   return encoder.encode(text).length;
-}
-
-function invalid(message: string, field?: string): { ok: false; error: ErrorInfo } {
-  const error: ErrorInfo = { code: 'invalid', message };
-  if (field !== undefined) error.field = field;
-  return { ok: false, error };
-}
-
-/** Turns valibot's first issue into an error naming the field, e.g. `command.body: must not be empty`. */
-function fromIssues(issues: readonly v.BaseIssue<unknown>[], prefix?: string): { ok: false; error: ErrorInfo } {
-  const issue = issues[0]!;
-  const path = v.getDotPath(issue);
-  const field = [prefix, path].filter(Boolean).join('.') || undefined;
-  // A length rule broken by a body or a name is `too_large`, so a client can tell "shorten it" from "fix it".
-  const tooLarge = issue.type === 'max_length';
-  const error: ErrorInfo = {
-    code: tooLarge ? 'too_large' : 'invalid',
-    message: field ? `${field}: ${issue.message}` : issue.message,
-  };
-  if (field !== undefined) error.field = field;
-  return { ok: false, error };
 }
 
 /** Validates one command (the payload of a `command` frame, or what a custom transport receives). */
@@ -92,22 +69,4 @@ export function parseClientFrame(raw: string | unknown): Result<ClientFrame> {
   const parsed = v.safeParse(schema, data);
   if (!parsed.success) return fromIssues(parsed.issues);
   return { ok: true, value: parsed.output as ClientFrame };
-}
-
-/** Validates a frame received from a server. Clients never trust the wire either. */
-export function parseServerFrame(raw: string | unknown): Result<ServerFrame> {
-  let data: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      data = JSON.parse(raw);
-    } catch {
-      return invalid('frame is not valid JSON');
-    }
-  }
-  if ((data as { v?: unknown } | null)?.v !== PROTOCOL_VERSION) {
-    return { ok: false, error: { code: 'unsupported_version', message: 'unsupported protocol version', field: 'v' } };
-  }
-  const parsed = v.safeParse(ServerFrameSchema, data);
-  if (!parsed.success) return fromIssues(parsed.issues);
-  return { ok: true, value: parsed.output };
 }
