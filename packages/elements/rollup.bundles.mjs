@@ -39,7 +39,7 @@ function manifest() {
     writeBundle() {
       execFileSync(
         process.execPath,
-        [path.join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--exclude', 'src/drop-in.ts', '--outdir', '.'],
+        [path.join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--exclude', 'src/drop-in.ts', '--outdir', 'dist'],
         { cwd: here, stdio: ['ignore', 'ignore', 'inherit'] },
       );
       console.log('custom-elements.json written');

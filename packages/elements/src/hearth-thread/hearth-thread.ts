@@ -60,6 +60,7 @@ export class HearthThreadElement extends HearthElement {
   #loaded = new Set<string>();
   #lastId: string | null = null;
   #anchor: { id: string; offset: number } | null = null;
+  #updates = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -107,7 +108,10 @@ export class HearthThreadElement extends HearthElement {
       this.#lastId = null;
     }
     this.#noticeNewMessages();
-    this.#anchor = this.following ? null : this.#captureAnchor();
+    // Measured before the first of a run of updates and put back after the last: updates that come while
+    // the messages are still rendering must not measure a half-done layout.
+    if (this.following) this.#anchor = null;
+    else this.#anchor ??= this.#captureAnchor();
   }
 
   /** Counts and announces messages that arrived at the end since the last render. */
@@ -148,8 +152,11 @@ export class HearthThreadElement extends HearthElement {
     this.#loadFirstPage();
     const list = this.list;
     if (!list) return;
-    // Messages render after this element does: place the scroll once they have their height.
+    // Messages render after this element does: place the scroll once they have their height. Only the
+    // latest of overlapping updates does it, once everything it rendered has its size.
+    const run = ++this.#updates;
     await Promise.all([...list.querySelectorAll<HearthMessageElement>('hearth-message')].map((m) => m.updateComplete));
+    if (run !== this.#updates) return;
     if (this.following) {
       list.scrollTop = list.scrollHeight;
       const view = this.view;
@@ -159,7 +166,6 @@ export class HearthThreadElement extends HearthElement {
       if (element) list.scrollTop += element.getBoundingClientRect().top - list.getBoundingClientRect().top - this.#anchor.offset;
       this.#anchor = null;
     }
-    if (changed.has('threadId') || changed.has('threadKey')) this.#anchor = null;
   }
 
   /** A thread's newest page is fetched the first time it is shown. */
