@@ -96,7 +96,7 @@ describe('<hearth-thread>', () => {
     const thread = await render<HearthThreadElement>(html`<hearth-thread .client=${member} thread-id=${threadId}></hearth-thread>`);
     await waitFor(() => messages(thread).length === 50, 'newest page');
     const list = thread.shadowRoot!.querySelector<HTMLElement>('.list')!;
-    await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => setTimeout(r, 30)); // not rAF: it does not run in a background tab
     list.scrollTop = 200; // near the top, but not at it
     list.dispatchEvent(new Event('scroll'));
     await thread.updateComplete;
@@ -116,7 +116,7 @@ describe('<hearth-thread>', () => {
     const thread = await render<HearthThreadElement>(html`<hearth-thread .client=${member} thread-id=${threadId}></hearth-thread>`);
     await waitFor(() => messages(thread).length === 30, 'messages');
     const list = thread.shadowRoot!.querySelector<HTMLElement>('.list')!;
-    await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => setTimeout(r, 30)); // not rAF: it does not run in a background tab
     list.scrollTop = 100;
     list.dispatchEvent(new Event('scroll'));
     await thread.updateComplete;
@@ -128,7 +128,7 @@ describe('<hearth-thread>', () => {
     expect(list.scrollTop).to.equal(100);
     indicator.click();
     await waitFor(() => !thread.shadowRoot!.querySelector('[part=new-messages]'), 'indicator gone');
-    await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => setTimeout(r, 30)); // not rAF: it does not run in a background tab
     expect(list.scrollHeight - list.scrollTop - list.clientHeight).to.be.below(2);
   });
 

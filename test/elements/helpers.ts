@@ -51,7 +51,9 @@ export function deepAll<E extends Element = HTMLElement>(root: Element | ShadowR
     found.push(...node.querySelectorAll<E>(selector));
     for (const element of node.querySelectorAll('*')) if (element.shadowRoot) visit(element.shadowRoot);
   };
-  if (root instanceof Element && root.shadowRoot) visit(root.shadowRoot);
+  // No instanceof: elements may come from another window (an iframe).
+  const shadow = (root as Element).shadowRoot;
+  if (shadow) visit(shadow);
   visit(root);
   return found;
 }
@@ -65,7 +67,8 @@ export function deepText(root: Element): string {
   const parts: string[] = [];
   const visit = (node: Node) => {
     if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent ?? '');
-    const children = node instanceof Element && node.shadowRoot ? node.shadowRoot.childNodes : node.childNodes;
+    const shadow = (node as Element).shadowRoot;
+    const children = shadow ? shadow.childNodes : node.childNodes;
     for (const child of children) visit(child);
   };
   visit(root);

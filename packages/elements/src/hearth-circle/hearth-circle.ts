@@ -124,7 +124,12 @@ export class HearthCircleElement extends HearthElement {
     }
     super.willUpdate(changed);
     const snapshot = this.snapshot;
-    if (snapshot?.me && snapshot.status === 'connected') this.gate = false;
+    if (snapshot?.me && snapshot.status === 'connected' && this.gate) {
+      // The gate closes as soon as the client is in, which may be before the join form hears back: the
+      // circle tells the page itself.
+      this.gate = false;
+      this.emit('hearth-joined', { memberId: snapshot.me.id });
+    }
     else if (snapshot?.status === 'disconnected' && NEEDS_JOIN.has(snapshot.error?.code ?? '')) this.gate = true;
     if (this.view === 'moderation' && snapshot?.me && snapshot.me.role === 'member') this.view = 'threads';
     // Moderators get their tools fetched in the background, so the tab opens at once.
@@ -149,7 +154,7 @@ export class HearthCircleElement extends HearthElement {
         ${status}
         ${this.gate || snapshot?.status === 'initial'
           ? html`<hearth-join theme=${this.theme} lang=${lang} .client=${this.client} .invite=${this.#invite()} .ssoToken=${this.ssoToken}
-              .norms=${this.norms} @hearth-joined=${() => (this.gate = false)}></hearth-join>`
+              .norms=${this.norms} @hearth-joined=${(e: Event) => e.stopPropagation()}></hearth-join>`
           : nothing}
       </div>`;
     }

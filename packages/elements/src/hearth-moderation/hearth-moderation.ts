@@ -179,7 +179,7 @@ export class HearthModerationElement extends HearthElement {
           return html`<li>
             <code>${invite.code}</code>
             <span class="muted">
-              ${invite.maxUses === null ? this.t('mod.inviteUsedUnlimited', { uses: invite.uses }) : this.t('mod.inviteUsed', { uses: invite.uses, max: invite.maxUses })}
+              ${invite.maxUses === null ? this.t('mod.inviteUsedUnlimited', { count: invite.uses }) : this.t('mod.inviteUsed', { count: invite.uses, max: invite.maxUses })}
               ${invite.revoked ? html` · ${this.t('mod.inviteRevoked')}` : invite.expiresAt !== null ? html` · ${this.t('mod.inviteExpires', { time: relativeTime(this.locale, invite.expiresAt, now) })}` : nothing}
             </span>
             ${dead

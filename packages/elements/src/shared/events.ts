@@ -2,7 +2,7 @@ import type { ConnectionStatus } from '@hearth/core';
 
 /** Detail of every `hearth-*` event, by name. */
 export interface HearthEventDetails {
-  /** The viewer joined (or signed back in to) the circle. */
+  /** The viewer joined the circle (through the join gate). */
   'hearth-joined': { memberId: string };
   /** A thread was chosen in a thread list. */
   'hearth-thread-select': { threadId: string };

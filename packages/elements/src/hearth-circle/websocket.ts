@@ -1,0 +1,6 @@
+// Connects `<hearth-circle server="…">` to the reference server over WebSocket. Imported by the drop-in
+// before the elements are registered, so elements already in the page upgrade with a transport to use.
+import { createWebSocketTransport } from '@hearth/transport-websocket';
+import { HearthCircleElement } from './hearth-circle.js';
+
+HearthCircleElement.transportFactory ??= (server) => createWebSocketTransport({ url: server });

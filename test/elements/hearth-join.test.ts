@@ -1,0 +1,76 @@
+import { expect, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { HearthJoinElement } from '@hearth/elements';
+import { client, deepActive, makeCircle, render, waitFor } from './helpers.js';
+
+function fresh() {
+  const made = makeCircle();
+  return { ...made, reader: client({ hub: made.hub, circle: made.circle }) };
+}
+
+describe('<hearth-join>', () => {
+  it('joins with an invite code, a display name and the accepted norms, from the keyboard alone', async () => {
+    const { reader, inviteCode } = fresh();
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} invite=${inviteCode} circle-name="Readers"
+      norms="Be kind. No spoilers without a warning."></hearth-join>`);
+    const root = join.shadowRoot!;
+    expect(root.querySelector('h2')!.textContent).to.equal('Join Readers');
+    expect(root.querySelector('[part=norms]')!.textContent).to.equal('Be kind. No spoilers without a warning.');
+    expect(root.querySelector<HTMLInputElement>('#code')!.value).to.equal(inviteCode);
+    // Every control has a label.
+    for (const control of root.querySelectorAll('input')) {
+      const labelled = control.labels?.length || control.getAttribute('aria-label');
+      expect(labelled, control.outerHTML).to.be.ok;
+    }
+    const joined = new Promise<CustomEvent>((resolve) => join.addEventListener('hearth-joined', (e) => resolve(e), { once: true }));
+    root.querySelector<HTMLInputElement>('#name')!.focus();
+    await sendKeys({ type: 'Wren' });
+    await sendKeys({ press: 'Tab' });
+    // The norms are focusable so a keyboard user can scroll them.
+    expect(deepActive()?.getAttribute('part')).to.equal('norms');
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Space' });
+    expect(root.querySelector<HTMLInputElement>('[name=accept]')!.checked).to.equal(true);
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Enter' });
+    const event = await joined;
+    expect(event.detail.memberId).to.equal(reader.getSnapshot().me!.id);
+    expect(reader.getSnapshot().me!.displayName).to.equal('Wren');
+    expect(event.composed && event.bubbles).to.equal(true);
+  });
+
+  it('does not join before the norms are accepted', async () => {
+    const { reader, inviteCode } = fresh();
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} invite=${inviteCode}></hearth-join>`);
+    const root = join.shadowRoot!;
+    root.querySelector<HTMLInputElement>('#name')!.value = 'Wren';
+    root.querySelector('form')!.requestSubmit();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reader.getSnapshot().status).to.equal('initial');
+    expect(root.querySelector('fieldset .help')!.textContent).to.contain('shown to you after joining');
+  });
+
+  it('explains a refused invite', async () => {
+    const { reader } = fresh();
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} invite=${'x'.repeat(21)}></hearth-join>`);
+    const root = join.shadowRoot!;
+    root.querySelector<HTMLInputElement>('#name')!.value = 'Wren';
+    root.querySelector<HTMLInputElement>('[name=accept]')!.checked = true;
+    root.querySelector('form')!.requestSubmit();
+    const error = await waitFor(() => root.querySelector('.error[role=alert]'), 'error');
+    expect(error.textContent).to.match(/expired|not valid|not signed in|Not found/);
+  });
+
+  it('signs in with a member token instead', async () => {
+    const { hub, circle, ownerToken } = makeCircle();
+    const reader = client({ hub, circle });
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader}></hearth-join>`);
+    const root = join.shadowRoot!;
+    [...root.querySelectorAll('button')].find((b) => b.textContent!.includes('sign-on token'))!.click();
+    await join.updateComplete;
+    expect(root.querySelector('label[for=code]')!.textContent).to.equal('Sign-on token');
+    root.querySelector<HTMLInputElement>('#code')!.value = ownerToken;
+    root.querySelector('form')!.requestSubmit();
+    await waitFor(() => reader.getSnapshot().me?.role === 'owner', 'signed in as owner');
+  });
+});
