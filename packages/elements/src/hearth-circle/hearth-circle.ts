@@ -63,8 +63,10 @@ export class HearthCircleElement extends HearthElement {
    * it, give the element a `client`.
    */
   static transportFactory: ((server: string) => Transport) | null = null;
+  /** Server used when the `server` attribute is left out (the drop-in: the server that served `hearth.js`). */
+  static defaultServer = '';
 
-  /** URL of the Hearth server (e.g. `https://circles.example.org`). */
+  /** URL of the Hearth server (e.g. `https://circles.example.org`); defaults to the one that served the drop-in. */
   @property() server = '';
   /** The circle's id. */
   @property() circle = '';
@@ -85,6 +87,7 @@ export class HearthCircleElement extends HearthElement {
 
   /** The client this element created (and so disposes of); null when the page gave one. */
   #owned: CircleClient | null = null;
+  #ownedFor = '';
   #dirSet = false;
 
   override connectedCallback(): void {
@@ -103,20 +106,21 @@ export class HearthCircleElement extends HearthElement {
 
   #createClient(): void {
     const factory = HearthCircleElement.transportFactory;
-    if (!this.server || !this.circle || !factory) return;
-    this.#owned = createCircleClient({ transport: factory(this.server), circle: this.circle });
+    const server = this.server || HearthCircleElement.defaultServer;
+    if (!server || !this.circle || !factory) return;
+    this.#owned = createCircleClient({ transport: factory(server), circle: this.circle });
+    this.#ownedFor = this.#target();
     this.client = this.#owned;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('server') || changed.has('circle')) && this.#owned && (changed as PropertyValues).get('server') !== undefined) {
+    // A client this element made belongs to one server and circle: another pair needs another client.
+    if (this.#owned && this.#ownedFor !== this.#target()) {
       this.#owned.dispose();
       this.#owned = null;
       this.client = null;
-      this.#createClient();
-    } else if ((changed.has('server') || changed.has('circle')) && !this.client && this.isConnected) {
-      this.#createClient();
     }
+    if (!this.client && this.isConnected) this.#createClient();
     if (changed.has('client')) {
       const client = this.client;
       this.gate = !!client && !client.hasCredentials;
@@ -215,6 +219,10 @@ export class HearthCircleElement extends HearthElement {
     await this.client?.signOut();
     this.gate = true;
   };
+
+  #target(): string {
+    return `${this.server || HearthCircleElement.defaultServer} ${this.circle}`;
+  }
 
   #invite(): string {
     if (this.invite) return this.invite;
