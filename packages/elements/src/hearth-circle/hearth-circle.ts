@@ -24,6 +24,7 @@ const NEEDS_JOIN = new Set(['unauthorized', 'invite_expired', 'not_found', 'inva
  *
  * Composing over another transport: set the `client` property to a client from `@hearth/core`.
  *
+ * @tagname hearth-circle
  * @summary A complete private circle.
  *
  * @event hearth-joined - The viewer joined. `detail: { memberId }`
@@ -169,7 +170,7 @@ export class HearthCircleElement extends HearthElement {
       <header part="header">
         <h2 dir="auto">${snapshot.circle?.name ?? this.circle}</h2>
         <nav part="nav" aria-label=${snapshot.circle?.name ?? this.circle}>
-          ${tab('threads', this.t('circle.threads'))} ${tab('members', this.t('circle.members'))}
+          ${tab('threads', this.t(this.thread ? 'circle.discussion' : 'circle.threads'))} ${tab('members', this.t('circle.members'))}
           ${moderator ? tab('moderation', this.t('circle.moderation')) : nothing}
         </nav>
       </header>

@@ -16,6 +16,7 @@ const drafts = new Map<string, string>();
  * warning, a reply target, and the state of the last message sent (queued while offline, failed with a
  * retry). The draft is kept per thread.
  *
+ * @tagname hearth-composer
  * @summary Writes messages into a thread.
  *
  * @event hearth-send - A message was handed to the client. `detail: { messageId, threadId, threadKey, replyTo }`

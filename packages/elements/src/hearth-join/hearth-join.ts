@@ -10,6 +10,7 @@ import { joinStyles } from './hearth-join.styles.js';
  * The join gate: an invite code (or a sign-on token from the host site), a display name (a pseudonym is
  * fine), and the circle's norms with a checkbox to accept them. Joining connects the client.
  *
+ * @tagname hearth-join
  * @summary Joins a circle.
  *
  * @event hearth-joined - The viewer joined and is connected. `detail: { memberId }`

@@ -23,6 +23,7 @@ const DURATIONS: [ms: number, key: 'members.hour' | 'members.day' | 'members.wee
  * take on members of a lower role: mute for a time, ban, remove, and (for the owner) promote or demote.
  * The protocol carries no presence, so none is shown.
  *
+ * @tagname hearth-members
  * @summary Members of the circle.
  *
  * @event hearth-moderate - A moderator acted on a member. `detail: { action, targetId }`

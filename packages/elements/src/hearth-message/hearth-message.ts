@@ -19,6 +19,7 @@ type Mode = null | 'edit' | 'report' | 'hide' | 'delete' | 'react';
  * the circle's own reactions, and the actions the viewer may take on it. Fed by properties, so a list of
  * messages re-renders only the ones that changed.
  *
+ * @tagname hearth-message
  * @summary A message in a circle.
  *
  * @event hearth-reply - The viewer asked to reply to this message. `detail: { messageId }`

@@ -16,6 +16,7 @@ const DAY = 24 * 60 * 60 * 1000;
  * Moderator tools: the queue of reported messages (hide or dismiss), join requests, invites (create, copy
  * the link, revoke) and the audit log. Shows nothing but a notice to members who are not moderators.
  *
+ * @tagname hearth-moderation
  * @summary Moderation queue, invites and audit log.
  *
  * @event hearth-moderate - A moderator acted. `detail: { action, targetId }`

@@ -6,6 +6,7 @@ import { controls, tokens } from '../shared/styles.js';
  * The connection, shown calmly: nothing while connected, a quiet line while connecting or reconnecting
  * (with how many messages wait to be sent), and a way to try again when disconnected. Announced politely.
  *
+ * @tagname hearth-status
  * @summary Connection status.
  *
  * @event hearth-status - The connection status changed. `detail: { status }`

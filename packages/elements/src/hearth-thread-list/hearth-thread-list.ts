@@ -10,6 +10,7 @@ import { threadListStyles } from './hearth-thread-list.styles.js';
  * The circle's threads, most recent activity first (chronology, not ranking), with unread counts and a
  * form to start a thread.
  *
+ * @tagname hearth-thread-list
  * @summary The circle's threads.
  *
  * @event hearth-thread-select - A thread was chosen. `detail: { threadId }`

@@ -24,6 +24,7 @@ const EDGE = 48;
  *
  * Give it `thread-id`, or `thread-key` for a page-keyed thread (one per article), which the first post creates.
  *
+ * @tagname hearth-thread
  * @summary Messages of one thread, and the composer.
  *
  * @event hearth-send - Re-dispatched from the composer. `detail: { messageId, threadId, threadKey, replyTo }`
@@ -63,16 +64,24 @@ export class HearthThreadElement extends HearthElement {
   #updates = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
 
+  /** While following, a list that changes size (a rotated phone, a revealed warning) stays at its newest. */
+  #resize = new ResizeObserver(() => {
+    if (this.following && this.list) this.list.scrollTop = this.list.scrollHeight;
+  });
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Relative times ("5 minutes ago") move on once a minute.
     this.#timer = setInterval(() => (this.now = Date.now()), 60_000);
+    void this.updateComplete.then(() => this.list && this.isConnected && this.#resize.observe(this.list));
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#timer);
+    this.#resize.disconnect();
   }
+
 
   /** The thread as the snapshot shows it now, by id or by key. */
   get view(): ThreadView | undefined {

@@ -47,6 +47,7 @@ export const en = {
 
   // Circle
   'circle.label': 'Circle {circle}',
+  'circle.discussion': 'Discussion',
   'circle.threads': 'Threads',
   'circle.members': 'Members',
   'circle.moderation': 'Moderation',

@@ -42,6 +42,7 @@ export const fr: Messages = {
   'error.internal': 'Une erreur est survenue sur le serveur.',
 
   'circle.label': 'Cercle {circle}',
+  'circle.discussion': 'Discussion',
   'circle.threads': 'Fils',
   'circle.members': 'Membres',
   'circle.moderation': 'Modération',

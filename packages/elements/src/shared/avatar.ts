@@ -3,10 +3,14 @@ import { html, type TemplateResult } from 'lit';
 /** Number of avatar colours in the styles (`.hue-0` … `.hue-7`): chosen from the id, so no fetch and no inline style. */
 const HUES = 8;
 
-/** Up to two initials, counting whole characters so an emoji or a non-Latin letter is never split. */
+/**
+ * Up to two initials from the words that have a letter or digit ("Maren (host)" → "MH"), counting whole
+ * characters so a non-Latin letter is never split; a name of symbols only keeps its first one.
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = (word: string | undefined) => (word ? Array.from(word)[0]! : '');
+  const words = name.trim().split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+  if (words.length === 0) return Array.from(name.trim())[0] ?? '?';
+  const first = (word: string | undefined) => (word ? (/[\p{L}\p{N}]/u.exec(word)?.[0] ?? '') : '');
   return (first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '')).toUpperCase() || '?';
 }
 
