@@ -66,11 +66,25 @@ describe('<hearth-join>', () => {
     const reader = client({ hub, circle });
     const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader}></hearth-join>`);
     const root = join.shadowRoot!;
-    [...root.querySelectorAll('button')].find((b) => b.textContent!.includes('sign-on token'))!.click();
+    [...root.querySelectorAll('button')].find((b) => b.textContent!.includes('member token'))!.click();
     await join.updateComplete;
-    expect(root.querySelector('label[for=code]')!.textContent).to.equal('Sign-on token');
+    expect(root.querySelector('label[for=code]')!.textContent).to.equal('Member token');
     root.querySelector<HTMLInputElement>('#code')!.value = ownerToken;
     root.querySelector('form')!.requestSubmit();
     await waitFor(() => reader.getSnapshot().me?.role === 'owner', 'signed in as owner');
+  });
+
+  it('joins with the host site’s sign-on token, asking only for the norms', async () => {
+    const { hub, circle } = makeCircle();
+    const reader = client({ hub, circle });
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} sso-token="eyJhbGciOiJIUzI1NiJ9.e30.x"></hearth-join>`);
+    const root = join.shadowRoot!;
+    expect(root.querySelector('#code')).to.equal(null);
+    expect(root.querySelector('#name')).to.equal(null);
+    root.querySelector<HTMLInputElement>('[name=accept]')!.checked = true;
+    root.querySelector('form')!.requestSubmit();
+    // The memory hub has no sign-on secret, so it refuses: the refusal is what the reader sees.
+    const error = await waitFor(() => root.querySelector('.error[role=alert]'), 'error');
+    expect(error.textContent).to.equal('You are not signed in to this circle.');
   });
 });

@@ -15,7 +15,7 @@ export const circleStyles = css`
     border-radius: calc(var(--_radius) * 1.5);
     min-inline-size: 0;
   }
-  header {
+  .header {
     display: flex;
     flex-wrap: wrap;
     align-items: center;

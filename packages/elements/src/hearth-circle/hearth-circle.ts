@@ -167,13 +167,13 @@ export class HearthCircleElement extends HearthElement {
     const tab = (view: View, label: string) =>
       html`<button type="button" aria-current=${this.view === view ? 'page' : 'false'} @click=${() => (this.view = view)}>${label}</button>`;
     return html`<div class="circle" part="circle" role="region" aria-label=${this.t('circle.label', { circle: snapshot.circle?.name ?? this.circle })}>
-      <header part="header">
+      <div class="header" part="header">
         <h2 dir="auto">${snapshot.circle?.name ?? this.circle}</h2>
         <nav part="nav" aria-label=${snapshot.circle?.name ?? this.circle}>
           ${tab('threads', this.t(this.thread ? 'circle.discussion' : 'circle.threads'))} ${tab('members', this.t('circle.members'))}
           ${moderator ? tab('moderation', this.t('circle.moderation')) : nothing}
         </nav>
-      </header>
+      </div>
       ${status} ${this.#renderView(lang)}
     </div>`;
   }

@@ -7,8 +7,9 @@ import { controls, tokens } from '../shared/styles.js';
 import { joinStyles } from './hearth-join.styles.js';
 
 /**
- * The join gate: an invite code (or a sign-on token from the host site), a display name (a pseudonym is
- * fine), and the circle's norms with a checkbox to accept them. Joining connects the client.
+ * The join gate: an invite code and a display name (a pseudonym is fine), or the host site's sign-on token
+ * (`sso-token`), or a member token from an earlier join; and the circle's norms with a checkbox to accept
+ * them. Joining connects the client.
  *
  * @tagname hearth-join
  * @summary Joins a circle.
@@ -47,7 +48,7 @@ export class HearthJoinElement extends HearthElement {
         <h2 id="title">${name ? this.t('join.title', { circle: name }) : this.t('join.titleUnnamed')}</h2>
         <p class="muted">${this.t('join.intro')}</p>
         ${sso
-          ? nothing
+          ? html`<p>${this.t('join.sso')}</p>`
           : html`<div class="field">
                 <label for="code">${this.t(token ? 'join.token' : 'join.code')}</label>
                 ${token
