@@ -22,6 +22,9 @@ export const joinStyles = css`
     display: grid;
     gap: 0.25em;
   }
+  .field .link {
+    justify-self: start;
+  }
   .norms {
     margin: 0;
     padding: 0.7em 0.9em;
