@@ -20,6 +20,7 @@ before(async () => {
   writeFileSync(path.join(site, 'public', 'app.js'), 'export {};');
   writeFileSync(path.join(site, 'secret.txt'), 'TOP SECRET');
   writeFileSync(path.join(site, 'hearth.js'), 'console.log("bundle")');
+  writeFileSync(path.join(site, 'hearth-moderation.js'), 'console.log("moderation part")');
   symlinkSync(path.join(site, 'secret.txt'), path.join(site, 'public', 'link.txt'));
   t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'] });
   circleWithOrigin = makeCircle(t, { allowedOrigins: ['https://blog.example'] });
@@ -73,6 +74,12 @@ describe('HTTP', () => {
     assert.match(bundle.body, /bundle/);
     assert.equal(bundle.headers['access-control-allow-origin'], 'https://blog.example', 'a circle’s origin may load it');
     assert.equal(bundle.headers['cross-origin-resource-policy'], 'cross-origin');
+    const part = await get('/hearth-moderation.js', { Origin: 'https://blog.example' });
+    assert.equal(part.status, 200, 'on-demand parts of the drop-in are served from beside it');
+    assert.match(part.body, /moderation part/);
+    assert.equal(part.headers['cross-origin-resource-policy'], 'cross-origin');
+    assert.equal((await get('/hearth-missing.js')).status, 404);
+    assert.ok(!(await get('/secret.txt')).body.includes('TOP SECRET'), 'nothing else from the bundle folder is served');
     const health = await get('/healthz', { Origin: 'https://evil.example' });
     assert.deepEqual(JSON.parse(health.body), { ok: true });
     assert.equal(health.headers['access-control-allow-origin'], undefined, 'no CORS for an unknown origin');

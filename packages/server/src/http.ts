@@ -72,6 +72,9 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
+/** `/hearth.js`, its on-demand parts `/hearth-<name>.js`, and their source maps: nothing else from that folder. */
+const BUNDLE_FILE = /^\/hearth(-[a-z0-9]+)?\.js(\.map)?$/;
+
 /** Handles one HTTP request: `/healthz`, `/hearth.js`, and static files. */
 export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   cors(req, res, ctx);
@@ -97,11 +100,13 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     securityHeaders(req, res, ctx, false);
     return send(res, 200, JSON.stringify({ ok: true }), 'application/json; charset=utf-8');
   }
-  if (pathname === '/hearth.js' || pathname === '/hearth.js.map') {
+  // The drop-in and the parts it loads on demand (`hearth-moderation.js`, `hearth-fr.js`), from beside it.
+  if (BUNDLE_FILE.test(pathname)) {
     if (!ctx.bundleFile) return notFound(req, res, ctx);
     // Host pages on other origins load the bundle with a module script tag.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    return serveFile(req, res, ctx, pathname.endsWith('.map') ? `${ctx.bundleFile}.map` : ctx.bundleFile);
+    const file = pathname === '/hearth.js' ? ctx.bundleFile : path.join(path.dirname(ctx.bundleFile), pathname.slice(1));
+    return serveFile(req, res, ctx, file);
   }
   if (!ctx.staticDir) return notFound(req, res, ctx);
   const file = await resolveInside(ctx.staticDir, pathname);
