@@ -1,6 +1,7 @@
-// Browser tests run in Debian's Chromium (no browser download): core in the browser, the elements, and the
-// end-to-end runs. TypeScript is compiled by esbuild; sibling packages resolve to their sources through
-// the `source` export condition, and `browser` makes nanoid pick its Web Crypto build.
+// Browser tests run in Debian's Chromium (no browser download): core in the browser and the elements. The
+// end-to-end runs (test/e2e) need two browser profiles and drive Chromium with puppeteer-core.
+// TypeScript is compiled by esbuild; sibling packages resolve to their sources through the `source`
+// export condition, and `browser` makes nanoid pick its Web Crypto build.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { existsSync } from 'node:fs';
 const executablePath = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 export default {
-  files: ['test/core/**/*.test.ts', 'test/elements/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+  files: ['test/core/**/*.test.ts', 'test/elements/**/*.test.ts'],
   nodeResolve: { exportConditions: ['source', 'browser', 'production'] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   browsers: [
