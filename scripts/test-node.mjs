@@ -11,6 +11,7 @@ const only = process.argv.slice(2);
 function testFiles(dir) {
   let entries;
   try {
+    if (statSync(dir).isFile()) return dir.endsWith('.test.ts') ? [dir] : [];
     entries = readdirSync(dir);
   } catch {
     return [];

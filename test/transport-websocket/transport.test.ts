@@ -142,6 +142,25 @@ describe('WebSocket transport', () => {
     assert.deepEqual(r.lost.map((e) => e.code), ['unavailable']);
   });
 
+  it('keeps a connection open past its connect timeout once the server welcomed it', async () => {
+    const url = await scripted((socket) => {
+      socket.send(JSON.stringify({ v: 1, type: 'welcome', session }));
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data));
+        if (frame.type === 'ping') socket.send(JSON.stringify({ v: 1, type: 'pong' }));
+        if (frame.type === 'command') socket.send(JSON.stringify({ v: 1, type: 'ack', id: frame.command.id, ok: true, seq: 4 }));
+      });
+    });
+    const transport = createWebSocketTransport({ url, WebSocket, connectTimeoutMs: 100, pingIntervalMs: 50, silenceTimeoutMs: 1000 });
+    const r = recorder();
+    await transport.connect(params, r.sink);
+    await sleep(300);
+    const ack = await transport.send({ id: nanoid(), type: 'message.post', messageId: nanoid(), threadId: 'thread-0001', body: 'still here' } as never);
+    assert.deepEqual(ack, { ok: true, seq: 4 });
+    assert.deepEqual(r.lost, [], 'nothing was lost');
+    await transport.close();
+  });
+
   it('refuses a frame it cannot understand instead of passing it on', async () => {
     const url = await scripted((socket) => {
       socket.send(JSON.stringify({ v: 1, type: 'welcome', session }));

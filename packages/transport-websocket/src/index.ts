@@ -112,7 +112,9 @@ class WebSocketTransport implements Transport {
         reject(token === undefined ? thrown : Object.assign(thrown, { token }));
       };
       link.abort = fail;
+      // Only a link still waiting for its welcome times out; an open one is the heartbeat's to judge.
       link.timers.push(setTimeout(() => {
+        if (link.state !== 'connecting') return;
         fail(unavailable('the server did not answer in time'));
         this.#end(link, null);
       }, this.#options.connectTimeoutMs ?? 15_000));
