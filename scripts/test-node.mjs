@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const NODE_SUITES = ['test/protocol', 'test/chaos', 'test/server', 'test/transport-websocket', 'test/build', 'test/examples'];
+const NODE_SUITES = ['test/protocol', 'test/chaos', 'test/reliability', 'test/server', 'test/transport-websocket', 'test/build', 'test/examples'];
 const only = process.argv.slice(2);
 
 function testFiles(dir) {
