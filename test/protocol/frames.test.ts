@@ -55,6 +55,17 @@ describe('parseClientFrame', () => {
     rejects(JSON.stringify({ v: 2, type: 'ping' }), 'unsupported_version', 'v');
   });
 
+  it('names a deeply nested or huge value in its message without echoing it whole', () => {
+    const deep = `{"v":${'['.repeat(10_000)}${']'.repeat(10_000)},"type":"ping"}`;
+    const version = parseClientFrame(deep);
+    assert.equal(version.ok, false);
+    if (!version.ok) assert.equal(version.error.message, 'protocol version an array is not supported; expected 1');
+    const type = parseClientFrame(JSON.stringify({ v: 1, type: 'x'.repeat(20_000) }));
+    assert.equal(type.ok, false);
+    if (!type.ok) assert.ok(type.error.message.length < 100, `short message: ${type.error.message.length} chars`);
+    rejects(JSON.stringify({ v: 1, type: 'command', command: { id: 'abcdefgh12', type: [[[['post']]]] } }), 'invalid', 'command.type');
+  });
+
   it('rejects blank text and control characters', () => {
     rejects(post({ body: ' \n\t ' }), 'invalid', 'command.body');
     rejects(post({ body: 'bell\u0007' }), 'invalid', 'command.body');

@@ -22,11 +22,21 @@ function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
 
+/**
+ * How an error message names a value the client sent: short, and safe for any input. Echoing it whole with
+ * `JSON.stringify` would copy a 30 KB string back, and overflows the stack on an array nested 10,000 deep.
+ */
+function preview(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
 /** Validates one command (the payload of a `command` frame, or what a custom transport receives). */
 export function parseCommand(input: unknown, prefix?: string): Result<Command> {
   const type = (input as { type?: unknown } | null)?.type;
   if (typeof type !== 'string' || !(type in COMMAND_SCHEMAS)) {
-    return invalid(`unknown command type ${JSON.stringify(type)}`, [prefix, 'type'].filter(Boolean).join('.'));
+    return invalid(`unknown command type ${preview(type)}`, [prefix, 'type'].filter(Boolean).join('.'));
   }
   const parsed = v.safeParse(COMMAND_SCHEMAS[type as CommandType], input);
   if (!parsed.success) return fromIssues(parsed.issues, prefix);
@@ -54,11 +64,11 @@ export function parseClientFrame(raw: string | unknown): Result<ClientFrame> {
   if (frame.v !== PROTOCOL_VERSION) {
     return {
       ok: false,
-      error: { code: 'unsupported_version', message: `protocol version ${JSON.stringify(frame.v)} is not supported; expected ${PROTOCOL_VERSION}`, field: 'v' },
+      error: { code: 'unsupported_version', message: `protocol version ${preview(frame.v)} is not supported; expected ${PROTOCOL_VERSION}`, field: 'v' },
     };
   }
   const schema = typeof frame.type === 'string' ? CLIENT_FRAMES[frame.type as keyof typeof CLIENT_FRAMES] : undefined;
-  if (!schema) return invalid(`unknown frame type ${JSON.stringify(frame.type)}`, 'type');
+  if (!schema) return invalid(`unknown frame type ${preview(frame.type)}`, 'type');
   if (frame.type === 'command') {
     const command = parseCommand((data as { command?: unknown }).command, 'command');
     if (!command.ok) return command;
