@@ -45,6 +45,11 @@ describe('parseClientFrame', () => {
   it('rejects unknown commands and frame types', () => {
     rejects(command({ type: 'circle.delete' }), 'invalid', 'command.type');
     rejects(JSON.stringify({ v: 1, type: 'subscribe' }), 'invalid', 'type');
+    // Names an ordinary object inherits are not frame or command types.
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      rejects(JSON.stringify({ v: 1, type: name }), 'invalid', 'type');
+      rejects(command({ type: name }), 'invalid', 'command.type');
+    }
   });
 
   it('rejects unknown fields, bad JSON, non-objects and other versions', () => {

@@ -35,7 +35,8 @@ function preview(value: unknown): string {
 /** Validates one command (the payload of a `command` frame, or what a custom transport receives). */
 export function parseCommand(input: unknown, prefix?: string): Result<Command> {
   const type = (input as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !(type in COMMAND_SCHEMAS)) {
+  // Own keys only: `toString` or `constructor` must not find Object.prototype's functions.
+  if (typeof type !== 'string' || !Object.hasOwn(COMMAND_SCHEMAS, type)) {
     return invalid(`unknown command type ${preview(type)}`, [prefix, 'type'].filter(Boolean).join('.'));
   }
   const parsed = v.safeParse(COMMAND_SCHEMAS[type as CommandType], input);
@@ -67,7 +68,7 @@ export function parseClientFrame(raw: string | unknown): Result<ClientFrame> {
       error: { code: 'unsupported_version', message: `protocol version ${preview(frame.v)} is not supported; expected ${PROTOCOL_VERSION}`, field: 'v' },
     };
   }
-  const schema = typeof frame.type === 'string' ? CLIENT_FRAMES[frame.type as keyof typeof CLIENT_FRAMES] : undefined;
+  const schema = typeof frame.type === 'string' && Object.hasOwn(CLIENT_FRAMES, frame.type) ? CLIENT_FRAMES[frame.type as keyof typeof CLIENT_FRAMES] : undefined;
   if (!schema) return invalid(`unknown frame type ${preview(frame.type)}`, 'type');
   if (frame.type === 'command') {
     const command = parseCommand((data as { command?: unknown }).command, 'command');
