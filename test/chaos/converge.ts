@@ -21,8 +21,8 @@ export interface ChaosBackend {
   transport(random: () => number): Transport;
   /** Called once every client has connected: faults that would stop a join start now. */
   unleash(): void;
-  /** Turns every fault off for the healing phase. */
-  heal(): void;
+  /** Turns every fault off for the healing phase (and waits for a fault still under way to end). */
+  heal(): void | Promise<void>;
   faults(): Record<string, number>;
   /** Every event the backend stored, in seq order: the truth the clients must end with. */
   events(): CircleEvent[];
@@ -41,6 +41,8 @@ export interface ChaosRunOptions {
   convergeMs?: number;
   /** Most the client waits between two commands. */
   pauseMs?: number;
+  /** Clients go on issuing commands past `commandsPerClient` while this says so (faults still under way). */
+  keepWorking?: () => boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,7 +125,7 @@ async function run(seed: number, random: () => number, pick: <T>(list: readonly 
   const mine = new Map<CircleClient, string[]>(clients.map((c) => [c, []]));
   const work = clients.map(async (client) => {
     const settles: Promise<unknown>[] = [];
-    for (let n = 0; n < (options.commandsPerClient ?? 12); n++) {
+    for (let n = 0; n < (options.commandsPerClient ?? 12) || options.keepWorking?.(); n++) {
       const snapshot = client.getSnapshot();
       const known = threadIds.flatMap((t) => snapshot.threads[t]?.messages ?? []).filter((m) => !m.pending && m.state === 'visible');
       const own = known.filter((m) => m.authorId === snapshot.me?.id);
@@ -150,7 +152,7 @@ async function run(seed: number, random: () => number, pick: <T>(list: readonly 
   clearTimeout(timer);
 
   // Heal, then make one more event so a client that lost the last events sees the hole and resumes.
-  backend.heal();
+  await backend.heal();
   await clients[0]!.post({ threadId: threadIds[0]! }, `sentinel ${seed}`).catch((e) => problems.push(`sentinel refused: ${e.message}`));
   const events = () => backend.events();
   const head = () => events()[events().length - 1]!.seq;

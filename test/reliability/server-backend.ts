@@ -32,7 +32,8 @@ export interface RealServer {
   dataVersion(): number;
   /** RSS of the server process, in bytes. */
   rss(): number;
-  restart(): Promise<void>;
+  /** Stops the server (with SIGKILL, the way a crash would) and starts it again on the same data file. */
+  restart(options?: { signal?: NodeJS.Signals; whileDown?: () => void }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,8 +62,9 @@ export async function startRealServer(extra: string[] = UNLIMITED, prefix = 'hea
       const match = /VmRSS:\s+(\d+) kB/.exec(status);
       return match ? Number(match[1]) * 1024 : 0;
     },
-    async restart() {
-      await real.process.kill('SIGTERM');
+    async restart({ signal = 'SIGTERM', whileDown } = {}) {
+      await real.process.kill(signal);
+      whileDown?.();
       real.process = await startServerProcess(dataFile, extra);
     },
     async close() {
