@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIMITS } from '@hearth/protocol';
@@ -36,6 +36,12 @@ export interface HearthServerOptions {
   staticDir?: string | null;
   /** The drop-in bundle served at `/hearth.js`, when the file exists. */
   bundleFile?: string | null;
+  /**
+   * Routes of the embedding site served beside Hearth's own (the examples' host backend, say): called for
+   * every HTTP request before the built-in endpoints; resolve true when it answered the request. WebSocket
+   * upgrades never reach it.
+   */
+  handleRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   rateLimits?: {
     /** Commands per member. Default 20 at once, 2 per second after. */
     member?: BucketSpec;
@@ -129,8 +135,13 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     return remote;
   };
 
+  const handleRequest = options.handleRequest;
   const server: Server = createServer((req, res) => {
-    handleHttp(req, res, httpContext).catch((error) => {
+    const answer = async () => {
+      if (handleRequest && (await handleRequest(req, res))) return;
+      await handleHttp(req, res, httpContext);
+    };
+    answer().catch((error) => {
       log('HTTP request failed', error);
       if (!res.headersSent) res.statusCode = 500;
       res.end();
