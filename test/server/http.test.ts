@@ -143,3 +143,19 @@ describe('handleRequest: a site’s own routes beside the server', () => {
     }
   });
 });
+
+describe('trustedTypesPolicies', () => {
+  it('names more Trusted Types policies in the page CSP (Vue creates one named vue), and refuses a name that would break the header', async () => {
+    const site = tempDir('hearth-tt-');
+    writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>vue app</title>');
+    const vue = await startServer({ staticDir: site, trustedTypesPolicies: ['vue'] });
+    try {
+      const csp = (await fetch(`${vue.server.url}/`)).headers.get('content-security-policy') ?? '';
+      assert.match(csp, /trusted-types lit-html vue 'allow-duplicates'/);
+      assert.match(csp, /require-trusted-types-for 'script'/);
+    } finally {
+      await vue.close();
+    }
+    await assert.rejects(startServer({ trustedTypesPolicies: ["vue; script-src 'unsafe-inline'"] }), /is not a policy name/);
+  });
+});

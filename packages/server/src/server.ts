@@ -37,6 +37,11 @@ export interface HearthServerOptions {
   /** The drop-in bundle served at `/hearth.js`, when the file exists. */
   bundleFile?: string | null;
   /**
+   * Trusted Types policies the static pages may create besides Lit's `lit-html` (their CSP names them), e.g.
+   * `['vue']` for pages built with Vue 3, which creates a policy of that name.
+   */
+  trustedTypesPolicies?: string[];
+  /**
    * Routes of the embedding site served beside Hearth's own (the examples' host backend, say): called for
    * every HTTP request before the built-in endpoints; resolve true when it answered the request. WebSocket
    * upgrades never reach it.
@@ -85,6 +90,10 @@ export const SOCKET_PATH = '/ws';
 
 /** Starts the reference server: HTTP (static files, `/hearth.js`, `/healthz`) and the WebSocket protocol. */
 export async function createHearthServer(options: HearthServerOptions = {}): Promise<HearthServer> {
+  // A policy name goes into a header: only the characters the Trusted Types grammar allows.
+  for (const name of options.trustedTypesPolicies ?? []) {
+    if (!/^[A-Za-z0-9\-#=_/@.%]+$/.test(name)) throw new TypeError(`trustedTypesPolicies: ${JSON.stringify(name)} is not a policy name`);
+  }
   const ownsStorage = !options.storage;
   const storage = options.storage ?? createSqliteStorage({ file: options.dataFile ?? 'hearth.db' });
   const fanOut = options.fanOut ?? createInProcessFanOut();
@@ -114,6 +123,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     bundleFile: options.bundleFile ?? null,
     originAllowed: (origin) => globallyAllowed(normalizeOrigin(origin)) || anyCircleAllows(normalizeOrigin(origin)),
     frameAncestors: () => [...globalOrigins].filter((o) => o !== '*'),
+    trustedTypesPolicies: options.trustedTypesPolicies ?? [],
   };
 
   const connections = new Set<Connection>();
