@@ -9,11 +9,12 @@ const root = JSON.parse(readFileSync('package.json', 'utf8')) as { workspaces: s
 
 describe('built packages', () => {
   for (const dir of root.workspaces) {
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string | { default: string; types: string }> };
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string | { default?: string; types: string }> };
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       const name = `${pkg.name}${subpath === '.' ? '' : subpath.slice(1)}`;
-      // A plain string export is a file shipped as is (the drop-in bundle, the manifest); a module has its types.
-      const files = typeof target === 'string' ? [target] : [target.default, target.types];
+      // A plain string export is a file shipped as is (the drop-in bundle, the manifest); a module has its types;
+      // a types-only export (the elements' JSX types for React) has nothing else.
+      const files = typeof target === 'string' ? [target] : target.default ? [target.default, target.types] : [target.types];
       it(`${name} is built (${files.join(', ')})`, () => {
         for (const file of files) assert.ok(existsSync(path.join(dir, file)), `${file} built`);
       });
