@@ -29,6 +29,19 @@ describe('the drop-in examples', { skip: notBuilt }, () => {
     await h?.close();
   });
 
+  it('the landing page carries the demo circle, and every link on it leads somewhere', async () => {
+    const page = await h.reader('Visitor');
+    await page.goto(`${h.site.url}/?invite=${h.site.demo.inviteCode}`);
+    await joinByInvite(page, 'Visitor');
+    await page.waitForSelector(inside('hearth-circle', 'hearth-thread-list'));
+    const links = await page.$$eval('a[href^="/"]', (anchors) => anchors.map((a) => a.getAttribute('href')!));
+    for (const example of ['/blog/', '/blog/owner.html', '/blog/sign-on.html', '/drop-in/', '/drop-in/themed.html', '/custom-transport/', '/headless/', '/react/', '/vue/']) {
+      assert.ok(links.includes(example), `the landing page links ${example}`);
+    }
+    for (const link of links) assert.equal((await fetch(`${h.site.url}${link}`)).status, 200, link);
+    await h.assertNoProblems();
+  });
+
   it('one script tag and one element: joins by the invitation link and posts', async () => {
     const page = await h.reader('Reader');
     await page.goto(`${h.site.url}/drop-in/?invite=${h.site.demo.inviteCode}`);
