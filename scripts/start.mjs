@@ -44,7 +44,7 @@ const { url, demo, example } = site;
 console.log('');
 console.log(`  Hearth is running at   ${url}/`);
 console.log(`  Invite to the demo:    ${url}/?invite=${demo.inviteCode}`);
-console.log(`  Owner token:           in data/demo.json (sign in with it to moderate)`);
+if (demo.ownerToken) console.log(`  Owner token:           in data/demo.json (sign in with it to moderate: /blog/owner.html)`);
 console.log(`  Custom transport:      ${url}/custom-transport/?invite=${example.inviteCode}   (its own backend, in memory)`);
 console.log('');
 console.log('  Data lives in ./data. Stop with Ctrl+C.');
