@@ -2,7 +2,7 @@
 // the root package.json), and the drop-in bundle. Entries are read from each package's `exports` map: the
 // `source` condition names the TypeScript entry and `default` names the file it becomes, so adding an entry
 // point is a package.json change only.
-import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 
@@ -38,6 +38,16 @@ for (const pkgDir of root.workspaces) {
         name: 'clean-dist',
         buildStart() {
           if (existsSync(dist)) rmSync(dist, { recursive: true });
+        },
+      },
+      {
+        // A package's `bin` files must be executable, or `npx hearth-server` answers "Permission denied".
+        name: 'executable-bins',
+        writeBundle() {
+          for (const bin of Object.values(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}))) {
+            const file = path.join(pkgDir, bin);
+            if (existsSync(file)) chmodSync(file, 0o755);
+          }
         },
       },
       typescript({

@@ -1,36 +1,36 @@
 // `npm start`: runs the reference server on this machine with its data under ./data, a demo circle and an
-// invite that does not expire, serving the examples and the drop-in bundle. Runs until stopped (Ctrl+C).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// invite that does not expire, serving the examples, the drop-in bundle and the examples' own backends
+// (see demo-site.ts). Runs until stopped (Ctrl+C).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const serverEntry = path.join(root, 'packages/server/dist/index.js');
-if (!existsSync(serverEntry)) {
-  console.error('The server is not built yet: run `npm start` (which builds first) or `npm run build`.');
+for (const built of ['packages/server/dist/index.js', 'packages/elements/dist/hearth.js']) {
+  if (!existsSync(path.join(root, built))) {
+    console.error(`${built} is not built yet: run \`npm start\` (which builds first) or \`npm run build\`.`);
+    process.exit(1);
+  }
+}
+if (!existsSync(path.join(root, 'examples/build'))) {
+  console.error('The examples are not built yet (examples/build): run `npm start` (which builds first) or `npm run build`.');
   process.exit(1);
 }
-const { createHearthServer } = await import(serverEntry);
 
 const port = process.env.PORT ? Number(process.env.PORT) : 8787;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not ${JSON.stringify(process.env.PORT)}`);
   process.exit(1);
 }
-const dataDir = path.join(root, 'data');
-mkdirSync(dataDir, { recursive: true });
-const demoFile = path.join(dataDir, 'demo.json');
-const bundleFile = path.join(root, 'packages/elements/dist/hearth.js');
 
-let server;
+// The examples' backends are TypeScript, like the rest of the repository.
+register();
+const { startDemoSite } = await import('./demo-site.ts');
+
+let site;
 try {
-  server = await createHearthServer({
-    dataFile: path.join(dataDir, 'hearth.db'),
-    port,
-    host: '127.0.0.1',
-    staticDir: path.join(root, 'examples'),
-    bundleFile,
-  });
+  site = await startDemoSite({ dataDir: path.join(root, 'data'), port });
 } catch (error) {
   if (error.code === 'EADDRINUSE') {
     console.error(`Port ${port} is busy: another program (perhaps another \`npm start\`) is using it.`);
@@ -40,43 +40,15 @@ try {
   throw error;
 }
 
-/** The demo circle and an invite to it, created on the first run and remembered in data/demo.json. */
-function demo() {
-  const { service } = server;
-  let saved = null;
-  try {
-    saved = JSON.parse(readFileSync(demoFile, 'utf8'));
-  } catch {
-    // first run, or the file was removed: make it again below
-  }
-  if (!server.storage.repository('demo')) {
-    const created = service.createCircle({
-      id: 'demo',
-      name: 'Demo circle',
-      description: 'A circle to try Hearth in.',
-      ownerName: 'Host',
-    });
-    saved = { circle: 'demo', ownerId: created.ownerId, ownerToken: created.ownerToken, inviteCode: null };
-  }
-  saved ??= { circle: 'demo', ownerId: null, ownerToken: null, inviteCode: null };
-  const invite = saved.inviteCode ? server.storage.repository('demo').getInvite(saved.inviteCode) : undefined;
-  if (!invite || invite.revoked || (invite.expiresAt !== null && invite.expiresAt <= Date.now()) || (invite.maxUses !== null && invite.uses >= invite.maxUses)) {
-    saved.inviteCode = service.createInvite('demo', { expiresInMs: null, maxUses: null }).code;
-  }
-  writeFileSync(demoFile, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
-  return saved;
-}
-
-const { inviteCode, ownerToken } = demo();
-const base = `http://localhost:${server.port}`;
+const { url, demo, example } = site;
 console.log('');
-console.log(`  Hearth is running at   ${base}/`);
-console.log(`  Invite to the demo:    ${base}/?invite=${inviteCode}`);
-if (ownerToken) console.log(`  Owner token (keep it):  in data/demo.json`);
-if (!existsSync(bundleFile)) console.log('  (the drop-in bundle packages/elements/dist/hearth.js is not built, so /hearth.js is not served)');
+console.log(`  Hearth is running at   ${url}/`);
+console.log(`  Invite to the demo:    ${url}/?invite=${demo.inviteCode}`);
+if (demo.ownerToken) console.log(`  Owner token:           in data/demo.json (sign in with it to moderate: /blog/owner.html)`);
+console.log(`  Custom transport:      ${url}/custom-transport/?invite=${example.inviteCode}   (its own backend, in memory)`);
 console.log('');
 console.log('  Data lives in ./data. Stop with Ctrl+C.');
 
-const stop = () => server.close().then(() => process.exit(0));
+const stop = () => site.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -6,6 +6,10 @@
 //   GET  /api/:circle/events?key=K       text/event-stream: `event: hearth` per circle event, `event: closed` at the end
 //   POST /api/:circle/commands?key=K     a command              → its ack
 //   GET  /api/:circle/history?key=K&threadId=…&before=…&limit=…  → a history page
+//
+// `startExampleBackend()` runs it on a port of its own (the conformance test); `createExampleBackend()` gives
+// the request handler alone, to mount under a path of another server (`npm start` serves it at
+// /custom-transport/api/… beside the example page).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nanoid } from 'nanoid';
@@ -33,11 +37,41 @@ interface CircleState {
 
 export interface ExampleBackend {
   url: string;
-  createCircle(id: string): { ownerToken: string; inviteCode: string };
+  createCircle(id: string, name?: string): { ownerToken: string; inviteCode: string };
   close(): Promise<void>;
 }
 
+export interface ExampleBackendHandler {
+  /** Answers a request under `basePath`/api/; resolves false for any other path. */
+  handle(request: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  createCircle(id: string, name?: string): { ownerToken: string; inviteCode: string };
+  /** Ends every open event stream. */
+  close(): void;
+}
+
+/** The backend on a port of its own (127.0.0.1). */
 export async function startExampleBackend(port = 0): Promise<ExampleBackend> {
+  const backend = createExampleBackend();
+  const server = createServer((request, res) => {
+    void backend.handle(request, res).then((handled) => {
+      if (!handled) reply(res, 404, { error: { code: 'not_found', message: 'no such endpoint' } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    createCircle: backend.createCircle,
+    async close() {
+      backend.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The backend's request handler, for paths under `basePath` (e.g. `/custom-transport`; default none). */
+export function createExampleBackend(options: { basePath?: string } = {}): ExampleBackendHandler {
+  const prefix = `${options.basePath ?? ''}/api/`;
   const circles = new Map<string, CircleState>();
 
   function publish(state: CircleState, events: readonly CircleEvent[]): void {
@@ -144,31 +178,30 @@ export async function startExampleBackend(port = 0): Promise<ExampleBackend> {
     return token;
   }
 
-  const server = createServer(async (request, res) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const [, api, circleId, action] = url.pathname.split('/');
-    const state = circles.get(circleId ?? '');
-    const route = api === 'api' && state ? routes[`${request.method} ${action}`] : undefined;
-    try {
-      if (!route || !state) throw { code: 'not_found', message: 'no such endpoint or circle' };
-      const result = await route(state, request, url, res);
-      if (result !== undefined) reply(res, 200, result);
-    } catch (error) {
-      const info = toErrorInfo(error);
-      reply(res, STATUS[info.code] ?? 500, { error: info });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    createCircle(id) {
+    async handle(request, res) {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (!url.pathname.startsWith(prefix)) return false;
+      const [circleId, action] = url.pathname.slice(prefix.length).split('/');
+      const state = circles.get(circleId ?? '');
+      const route = state ? routes[`${request.method} ${action}`] : undefined;
+      try {
+        if (!route || !state) throw { code: 'not_found', message: 'no such endpoint or circle' };
+        const result = await route(state, request, url, res);
+        if (result !== undefined) reply(res, 200, result);
+      } catch (error) {
+        const info = toErrorInfo(error);
+        reply(res, STATUS[info.code] ?? 500, { error: info });
+      }
+      return true;
+    },
+    createCircle(id, name = 'Example circle') {
       const repo = createMemoryRepository(id);
       const state: CircleState = { repo, tokens: new Map(), connections: new Map() };
       const now = Date.now();
       const { owner } = repo.transaction(() =>
         initCircle({ repo, now, newId: nanoid }, {
-          circle: { id, name: 'Example circle', description: '', norms: 'Be kind.', access: 'invite', memberCap: LIMITS.memberCapDefault, reactions: ['👍', '❤️'], settings: { slowModeSeconds: 0, pseudonymsAllowed: true } },
+          circle: { id, name, description: '', norms: 'Be kind.', access: 'invite', memberCap: LIMITS.memberCapDefault, reactions: ['👍', '❤️'], settings: { slowModeSeconds: 0, pseudonymsAllowed: true } },
           owner: { displayName: 'Owner' },
         }),
       );
@@ -177,10 +210,8 @@ export async function startExampleBackend(port = 0): Promise<ExampleBackend> {
       const created = repo.transaction(() => execute({ repo, actor: owner, now, newId: nanoid }, { id: nanoid(), type: 'invite.create', expiresInMs: null, maxUses: null }));
       return { ownerToken, inviteCode: (created.ack as { result: { invite: { code: string } } }).result.invite.code };
     },
-    async close() {
+    close() {
       for (const state of circles.values()) for (const key of [...state.connections.keys()]) end(state, key, { code: 'unavailable', message: 'server closing' });
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

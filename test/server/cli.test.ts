@@ -2,9 +2,10 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
-import { CircleService, createInProcessFanOut, createSqliteStorage, runCli } from '@hearth/server';
-import type { Invite, Member } from '@hearth/protocol';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { SignJWT } from 'jose';
+import { CircleService, createHearthServer, createInProcessFanOut, createSqliteStorage, runCli } from '@hearth/server';
+import type { Command, Invite, Member } from '@hearth/protocol';
 import { tempDir } from './helpers.js';
 import { cli, cliJson } from './process.js';
 
@@ -73,7 +74,7 @@ describe('hearth-server CLI', () => {
     const bin = cli(['--help']);
     assert.equal(bin.status, 0);
     assert.match(bin.stdout, /circle create/, 'the executable prints the overview');
-    for (const command of [[], ['start'], ['circle', 'create'], ['invite', 'create'], ['member', 'role'], ['member', 'list'], ['export']]) {
+    for (const command of [[], ['start'], ['circle', 'create'], ['circle', 'sso'], ['invite', 'create'], ['member', 'role'], ['member', 'list'], ['export'], ['backup']]) {
       const result = await run([...command, '--help']);
       assert.equal(result.status, 0, command.join(' '));
       assert.match(result.stdout, /hearth-server/, command.join(' '));
@@ -86,5 +87,63 @@ describe('hearth-server CLI', () => {
     const port = await run(['start', '--port', 'eighty']);
     assert.equal(port.status, 2);
     assert.match(port.stderr, /--port must be a whole number/);
+  });
+
+  it('circle sso turns sign-on on with a new secret, rotates it (old tokens stop working) and turns it off', async () => {
+    const sign = (secret: string, sub: string) =>
+      new SignJWT({ sub, name: sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+    const enter = async (jwt: string) => {
+      const storage = createSqliteStorage({ file: data });
+      try {
+        return await new CircleService({ storage, fanOut: createInProcessFanOut() }).enter('readers', { kind: 'sso', jwt, acceptNorms: true }, null);
+      } finally {
+        storage.close();
+      }
+    };
+    const first = await runJson<{ circle: string; ssoSecret: string }>(['circle', 'sso', '--circle', 'readers', '--data', data]);
+    assert.equal(first.circle, 'readers');
+    assert.ok(first.ssoSecret.length >= 32);
+    const joined = await enter(await sign(first.ssoSecret, 'wren'));
+    assert.equal(joined.member.displayName, 'wren');
+
+    const second = await runJson<{ ssoSecret: string }>(['circle', 'sso', '--circle', 'readers', '--data', data]);
+    assert.notEqual(second.ssoSecret, first.ssoSecret);
+    await assert.rejects(enter(await sign(first.ssoSecret, 'bo')), /not valid for this circle/);
+    assert.equal((await enter(await sign(second.ssoSecret, 'wren'))).member.id, joined.member.id, 'the same host-site user is the same member');
+
+    assert.deepEqual(await runJson(['circle', 'sso', '--circle', 'readers', '--off', '--data', data]), { circle: 'readers', ssoSecret: null });
+    await assert.rejects(enter(await sign(second.ssoSecret, 'wren')), /does not accept host-site sign-on/);
+    const unknown = await run(['circle', 'sso', '--circle', 'nope', '--data', data]);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /not_found/);
+  });
+
+  it('backup copies the data file while a server writes to it; the copy starts a server with every acked message', async () => {
+    const live = path.join(dir, 'live.db');
+    const running = await createHearthServer({ dataFile: live, port: 0, log: () => {} });
+    const copy = path.join(dir, 'backup.db');
+    try {
+      const created = running.service.createCircle({ id: 'kept', name: 'Kept' });
+      for (let i = 0; i < 5; i++) {
+        running.service.execute('kept', created.ownerId, { id: `command-${i}-backup`, type: 'message.post', threadKey: '/kept', threadTitle: 'Kept', messageId: `message-${i}-backup`, body: `message ${i}` } as Command);
+      }
+      const result = await run(['backup', '--data', live, '--out', copy]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /backed up/);
+      assert.equal(statSync(copy).mode & 0o777, 0o600, 'only the owner reads the copy');
+      const again = await run(['backup', '--data', live, '--out', copy]);
+      assert.equal(again.status, 2, 'an existing file is never overwritten');
+      assert.match(again.stderr, /already exists/);
+    } finally {
+      await running.close();
+    }
+    const restored = await createHearthServer({ dataFile: copy, port: 0, log: () => {} });
+    try {
+      const bodies = (restored.service.exportCircle('kept') as { messages: { body: string }[] }).messages.map((m) => m.body);
+      assert.deepEqual(bodies, [0, 1, 2, 3, 4].map((i) => `message ${i}`));
+    } finally {
+      await restored.close();
+    }
+    assert.equal((await run(['backup', '--data', path.join(dir, 'missing.db'), '--out', path.join(dir, 'x.db')])).status, 2);
   });
 });

@@ -113,3 +113,49 @@ describe('HTTP', () => {
     await assert.rejects(RawClient.open(`ws://127.0.0.1:${t.server.port}/elsewhere`), /HTTP 404/);
   });
 });
+
+describe('handleRequest: a site’s own routes beside the server', () => {
+  it('answers what it claims, leaves the rest to the built-in endpoints, and a failure is a 500 that harms nothing', async () => {
+    const seen: string[] = [];
+    const site = await startServer({
+      handleRequest(req, res) {
+        seen.push(`${req.method} ${req.url}`);
+        if (req.url === '/site/api/hello' && req.method === 'POST') {
+          res.writeHead(201, { 'content-type': 'application/json' }).end('{"hello":"site"}');
+          return true;
+        }
+        if (req.url === '/site/api/broken') return Promise.reject(new Error('site bug'));
+        return false;
+      },
+    });
+    const at = (pathname: string, method = 'GET') => fetch(`${site.server.url}${pathname}`, { method });
+    try {
+      const hello = await at('/site/api/hello', 'POST');
+      assert.equal(hello.status, 201);
+      assert.deepEqual(await hello.json(), { hello: 'site' });
+      assert.equal((await at('/site/api/hello')).status, 404, 'a GET it declines falls through to the static files (none here)');
+      assert.deepEqual(await (await at('/healthz')).json(), { ok: true });
+      assert.equal((await at('/site/api/broken')).status, 500);
+      assert.deepEqual(await (await at('/healthz')).json(), { ok: true }, 'still serving after a failed route');
+      assert.deepEqual(seen, ['POST /site/api/hello', 'GET /site/api/hello', 'GET /healthz', 'GET /site/api/broken', 'GET /healthz']);
+    } finally {
+      await site.close();
+    }
+  });
+});
+
+describe('trustedTypesPolicies', () => {
+  it('names more Trusted Types policies in the page CSP (Vue creates one named vue), and refuses a name that would break the header', async () => {
+    const site = tempDir('hearth-tt-');
+    writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>vue app</title>');
+    const vue = await startServer({ staticDir: site, trustedTypesPolicies: ['vue'] });
+    try {
+      const csp = (await fetch(`${vue.server.url}/`)).headers.get('content-security-policy') ?? '';
+      assert.match(csp, /trusted-types lit-html vue 'allow-duplicates'/);
+      assert.match(csp, /require-trusted-types-for 'script'/);
+    } finally {
+      await vue.close();
+    }
+    await assert.rejects(startServer({ trustedTypesPolicies: ["vue; script-src 'unsafe-inline'"] }), /is not a policy name/);
+  });
+});

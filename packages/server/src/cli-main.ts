@@ -1,13 +1,13 @@
 // The `hearth-server` commands: run the reference server and administer circles in its data file.
 // `cli.ts` is the executable; this module is importable so tests run commands without a process each.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HearthError, type AccessMode, type Role } from '@hearth/protocol';
 import { createInProcessFanOut } from './fanout.js';
 import type { BucketSpec } from './rate-limit.js';
 import { createHearthServer, DEFAULT_MAX_CONNECTIONS_PER_IP, DEFAULT_RATE_LIMITS } from './server.js';
 import { CircleService } from './service.js';
-import { createSqliteStorage } from './sqlite/sqlite-storage.js';
+import { backupSqliteFile, createSqliteStorage } from './sqlite/sqlite-storage.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -22,10 +22,12 @@ const USAGE = `hearth-server — the Hearth reference server
 Usage:
   hearth-server start          run the server
   hearth-server circle create  create a circle with its owner and a first invite
+  hearth-server circle sso     turn host-site sign-on on (a new secret) or off
   hearth-server invite create  create an invite to a circle
   hearth-server member list    list a circle's members
   hearth-server member role    change a member's role
   hearth-server export         write a circle's data as JSON
+  hearth-server backup         copy the data file, safely, while the server runs
 
 Run any command with --help for its options. Every command takes --data FILE (default: $HEARTH_DATA or ./hearth.db).
 `;
@@ -157,6 +159,23 @@ Prints JSON: the circle, the owner's id and member token, the invite code and th
     },
   },
 
+  'circle sso': {
+    usage: `hearth-server circle sso --circle ID [--off]
+
+Turns host-site sign-on on with a new HS256 secret, replacing the old one (tokens signed with it stop
+working at once; members who already joined keep their membership), and prints the secret as JSON.
+Give it to your site's backend only. --off turns sign-on off.
+`,
+    options: { circle: { type: 'string' }, off: { type: 'boolean' } },
+    run(values, io) {
+      const circle = required(values.circle, 'circle');
+      withService(values, (service) => {
+        const ssoSecret = values.off === true ? service.setSsoSecret(circle, null) : service.setSsoSecret(circle);
+        print(io, { circle, ssoSecret });
+      });
+    },
+  },
+
   'invite create': {
     usage: `hearth-server invite create --circle ID [options]
 
@@ -219,6 +238,24 @@ to FILE or standard output. Member tokens and the sign-on secret are never expor
         if (out) writeFileSync(out, json, { mode: 0o600 });
         else io.out(json);
       });
+    },
+  },
+
+  backup: {
+    usage: `hearth-server backup --out FILE [--data FILE]
+
+Copies the data file to FILE (a new file) with SQLite's online backup: safe while the server is running,
+and a consistent snapshot of every acknowledged message. The copy holds sign-on secrets: keep it private.
+To restore, stop the server and start it with --data pointing at the copy (or copy it over the data file).
+`,
+    options: { out: { type: 'string', short: 'o' } },
+    async run(values, io) {
+      const out = required(values.out, 'out');
+      const data = str(values.data) ?? defaultData();
+      if (!existsSync(data)) throw new UsageError(`there is no data file at ${data}`);
+      if (existsSync(out)) throw new UsageError(`${out} already exists: back up to a new file`);
+      await backupSqliteFile(data, out);
+      io.out(`backed up ${data} to ${out}\n`);
     },
   },
 };

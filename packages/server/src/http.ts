@@ -26,6 +26,8 @@ export interface HttpContext {
   originAllowed(origin: string): boolean;
   /** Origins listed for framing (`frame-ancestors`). */
   frameAncestors(): string[];
+  /** Trusted Types policy names allowed besides `lit-html`. */
+  trustedTypesPolicies?: readonly string[];
 }
 
 /**
@@ -51,7 +53,7 @@ function securityHeaders(req: IncomingMessage, res: ServerResponse, ctx: HttpCon
         "form-action 'self'",
         `frame-ancestors 'self'${ctx.frameAncestors().map((o) => ` ${o}`).join('')}`,
         "require-trusted-types-for 'script'",
-        "trusted-types lit-html 'allow-duplicates'",
+        `trusted-types lit-html${(ctx.trustedTypesPolicies ?? []).map((name) => ` ${name}`).join('')} 'allow-duplicates'`,
       ].join('; '),
     );
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');

@@ -3,7 +3,7 @@ export type { HearthServer, HearthServerOptions } from './server.js';
 export { CircleService, DEFAULT_NORMS, DEFAULT_REACTIONS } from './service.js';
 export type { CircleInit, CreatedCircle, Entry, ServiceOptions } from './service.js';
 export type { Storage, TokenHolder, CircleServerSettings } from './storage.js';
-export { createSqliteStorage, SqliteStorage } from './sqlite/sqlite-storage.js';
+export { backupSqliteFile, createSqliteStorage, SqliteStorage } from './sqlite/sqlite-storage.js';
 export type { SqliteStorageOptions } from './sqlite/sqlite-storage.js';
 export { MIGRATIONS } from './sqlite/migrations.js';
 export { createInProcessFanOut } from './fanout.js';

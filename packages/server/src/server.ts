@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIMITS } from '@hearth/protocol';
@@ -36,6 +36,17 @@ export interface HearthServerOptions {
   staticDir?: string | null;
   /** The drop-in bundle served at `/hearth.js`, when the file exists. */
   bundleFile?: string | null;
+  /**
+   * Trusted Types policies the static pages may create besides Lit's `lit-html` (their CSP names them), e.g.
+   * `['vue']` for pages built with Vue 3, which creates a policy of that name.
+   */
+  trustedTypesPolicies?: string[];
+  /**
+   * Routes of the embedding site served beside Hearth's own (the examples' host backend, say): called for
+   * every HTTP request before the built-in endpoints; resolve true when it answered the request. WebSocket
+   * upgrades never reach it.
+   */
+  handleRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   rateLimits?: {
     /** Commands per member. Default 20 at once, 2 per second after. */
     member?: BucketSpec;
@@ -79,6 +90,10 @@ export const SOCKET_PATH = '/ws';
 
 /** Starts the reference server: HTTP (static files, `/hearth.js`, `/healthz`) and the WebSocket protocol. */
 export async function createHearthServer(options: HearthServerOptions = {}): Promise<HearthServer> {
+  // A policy name goes into a header: only the characters the Trusted Types grammar allows.
+  for (const name of options.trustedTypesPolicies ?? []) {
+    if (!/^[A-Za-z0-9\-#=_/@.%]+$/.test(name)) throw new TypeError(`trustedTypesPolicies: ${JSON.stringify(name)} is not a policy name`);
+  }
   const ownsStorage = !options.storage;
   const storage = options.storage ?? createSqliteStorage({ file: options.dataFile ?? 'hearth.db' });
   const fanOut = options.fanOut ?? createInProcessFanOut();
@@ -108,6 +123,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     bundleFile: options.bundleFile ?? null,
     originAllowed: (origin) => globallyAllowed(normalizeOrigin(origin)) || anyCircleAllows(normalizeOrigin(origin)),
     frameAncestors: () => [...globalOrigins].filter((o) => o !== '*'),
+    trustedTypesPolicies: options.trustedTypesPolicies ?? [],
   };
 
   const connections = new Set<Connection>();
@@ -129,8 +145,13 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     return remote;
   };
 
+  const handleRequest = options.handleRequest;
   const server: Server = createServer((req, res) => {
-    handleHttp(req, res, httpContext).catch((error) => {
+    const answer = async () => {
+      if (handleRequest && (await handleRequest(req, res))) return;
+      await handleHttp(req, res, httpContext);
+    };
+    answer().catch((error) => {
       log('HTTP request failed', error);
       if (!res.headersSent) res.statusCode = 500;
       res.end();

@@ -105,6 +105,23 @@ export class CircleService {
     return this.#repo(circleId).getMember(memberId)!;
   }
 
+  /**
+   * Turns host-site sign-on on with a new secret (or this one), replacing any earlier secret, so tokens it
+   * signed stop working; `null` turns sign-on off. Returns the secret now in force.
+   */
+  setSsoSecret(circleId: string, secret: string | null = randomBytes(32).toString('base64url')): string | null {
+    const settings = this.storage.getServerSettings(circleId);
+    if (!settings) throw new HearthError('not_found', `no circle ${circleId}`);
+    if (secret !== null && secret.length < 32) throw new HearthError('invalid', 'a sign-on secret needs at least 32 characters');
+    this.storage.putServerSettings(circleId, { ...settings, ssoSecret: secret });
+    return secret;
+  }
+
+  /** Whether the circle accepts host-site sign-on (the secret itself stays with the server). */
+  hasSso(circleId: string): boolean {
+    return !!this.storage.getServerSettings(circleId)?.ssoSecret;
+  }
+
   setAllowedOrigins(circleId: string, allowedOrigins: string[]): void {
     const settings = this.storage.getServerSettings(circleId);
     if (!settings) throw new HearthError('not_found', `no circle ${circleId}`);

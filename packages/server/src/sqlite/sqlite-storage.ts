@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { HearthError, type CircleEvent, type HistoryPage, type Message } from '@hearth/protocol';
 import type { CircleRepository } from '@hearth/protocol/rules';
@@ -160,4 +161,19 @@ export class SqliteStorage implements Storage {
 /** Opens (creating and migrating when needed) a SQLite data file. */
 export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   return new SqliteStorage(options);
+}
+
+/**
+ * Copies a data file to `out` with SQLite's online backup, so a running server (and its WAL) can keep
+ * writing meanwhile: the copy is one consistent snapshot of every committed command. The copy holds
+ * sign-on secrets and messages, so only its owner may read it.
+ */
+export async function backupSqliteFile(file: string, out: string): Promise<void> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(out);
+  } finally {
+    db.close();
+  }
+  chmodSync(out, 0o600);
 }
