@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { nanoid } from 'nanoid';
 import { LIMITS, parseClientFrame, parseCommand, type CircleEvent, type ErrorCode, type ErrorInfo, type Member } from '@hearth/protocol';
-import { admit, createMemoryRepository, execute, initCircle, viewEventFor, viewMessageFor, type MemoryRepository } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, execute, initCircle, viewEventFor, viewMessageFor, viewReplayFor, type MemoryRepository } from '@hearth/protocol/rules';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   unauthorized: 401, forbidden: 403, not_found: 404, invalid: 400, too_large: 413, rate_limited: 429,
@@ -109,7 +109,7 @@ export function createExampleBackend(options: { basePath?: string } = {}): Examp
       const issuedToken = credentials.kind === 'token' ? null : issue(state, member.id);
       const head = state.repo.headSeq();
       const from = cursor === null ? null : Number(cursor);
-      const replay = from !== null && from >= 0 && from <= head && head - from <= 5000 ? state.repo.eventsAfter(from).map((e) => viewEventFor(e, member)) : null;
+      const replay = from !== null && from >= 0 && from <= head && head - from <= 5000 ? viewReplayFor(state.repo.eventsAfter(from), member, (id) => state.repo.getMessage(id)) : null;
       const key = nanoid();
       state.connections.set(key, { memberId: member.id, backlog: [], stream: null, closed: null });
       return {

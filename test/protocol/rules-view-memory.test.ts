@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Member } from '@hearth/protocol';
-import { createMemoryRepository, viewEventFor, viewMessageFor } from '@hearth/protocol/rules';
+import { createMemoryRepository, viewEventFor, viewMessageFor, viewReplayFor } from '@hearth/protocol/rules';
 import { T0, harness } from './rules-harness.js';
 
 describe('rules: viewEventFor / viewMessageFor', () => {
@@ -35,7 +35,44 @@ describe('rules: viewEventFor / viewMessageFor', () => {
   });
 });
 
+describe('rules: viewReplayFor', () => {
+  it('replays each message as it is now, as the viewer may see it', () => {
+    const h = harness();
+    const ada = h.join('Ada');
+    const bob = h.join('Bob');
+    const thread = h.thread();
+    const from = h.repo.headSeq();
+    const hidden = h.post(ada.id, thread, 'hidden words');
+    const edited = h.post(ada.id, thread, 'first draft');
+    h.ok(h.owner.id, { type: 'mod.hide', messageId: hidden, reason: 'x' });
+    h.ok(ada.id, { type: 'message.edit', messageId: edited, body: 'second draft' });
+    const replay = viewReplayFor(h.repo.eventsAfter(from), bob, (id) => h.repo.getMessage(id));
+    const bodies = replay.flatMap((e) => (e.type === 'message.upserted' ? [e.message.body] : []));
+    assert.ok(!bodies.includes('hidden words') && !bodies.includes('first draft'), `no past words: ${JSON.stringify(bodies)}`);
+    assert.ok(bodies.includes('second draft'));
+    assert.deepEqual(replay.map((e) => e.seq), h.repo.eventsAfter(from).map((e) => e.seq), 'the same events, in order');
+    const forAuthor = viewReplayFor(h.repo.eventsAfter(from), ada, (id) => h.repo.getMessage(id));
+    assert.ok(forAuthor.some((e) => e.type === 'message.upserted' && e.message.body === 'hidden words'), 'the author still sees what was hidden');
+  });
+});
+
 describe('memory repository', () => {
+  it('keeps no trace of a deleted message’s words in its events, unless the deletion rolls back', () => {
+    const h = harness();
+    const ada = h.join('Ada');
+    const id = h.post(ada.id, h.thread(), 'regretted words');
+    const has = () => JSON.stringify(h.repo.eventsAfter(0)).includes('regretted words');
+    assert.throws(() => h.repo.transaction(() => {
+      h.ok(ada.id, { type: 'message.delete', messageId: id });
+      throw new Error('abort');
+    }));
+    assert.ok(has(), 'a rolled-back deletion leaves the events as they were');
+    h.ok(ada.id, { type: 'message.delete', messageId: id });
+    assert.ok(!has(), 'the words are gone');
+    assert.ok(h.repo.eventsAfter(0).some((e) => e.type === 'message.upserted' && e.message.id === id && e.message.state === 'deleted'));
+  });
+
+
   it('rolls back every write of a transaction that throws', () => {
     const h = harness();
     const threadId = h.thread();

@@ -3,6 +3,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { Message } from '@hearth/protocol';
 import { createSqliteStorage, hashToken, MIGRATIONS, newToken, RateLimiter } from '@hearth/server';
 import { tempDir } from './helpers.js';
@@ -26,6 +27,43 @@ describe('SQLite storage', () => {
     const second = createSqliteStorage({ file });
     assert.ok(second.repository('kept'), 'data survives reopening');
     second.close();
+  });
+
+  it('keeps no trace of a deleted message’s words, in new deletions and in those made before migration 2', () => {
+    const file = path.join(dir, 'redact.db');
+    const upserted = (m: Message, seq: number) => ({ type: 'message.upserted' as const, message: m, at: seq, commandId: null, actorId: null, seq });
+    const tombstone = (m: Message): Message => ({ ...m, body: '', state: 'deleted', reactions: {} });
+    // A data file as migration 1 left it, holding a message deleted back then: its first event kept the words.
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    const early = message('message-early', 'thread-1', 1);
+    old.prepare('INSERT INTO circles (id, record, allowed_origins, created_at) VALUES (?, NULL, ?, 1)').run('c', '[]');
+    old.prepare('INSERT INTO messages (circle_id, id, thread_id, author_id, seq, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run('c', early.id, early.threadId, early.authorId, 1, 1, JSON.stringify(tombstone(early)));
+    old.prepare('INSERT INTO events (circle_id, seq, data) VALUES (?, ?, ?)').run('c', 1, JSON.stringify(upserted(early, 1)));
+    old.prepare('INSERT INTO events (circle_id, seq, data) VALUES (?, ?, ?)').run('c', 2, JSON.stringify(upserted(tombstone(early), 2)));
+    old.close();
+
+    const storage = createSqliteStorage({ file });
+    const repo = storage.repository('c')!;
+    const later = message('message-later', 'thread-1', 3);
+    const kept = message('message-kept', 'thread-1', 4);
+    storage.transaction(() => {
+      for (const m of [later, kept]) {
+        repo.putMessage(m);
+        repo.appendEvent(upserted(m, 0));
+      }
+      repo.putMessage(tombstone(later));
+      repo.appendEvent(upserted(tombstone(later), 0));
+    });
+    const raw = (storage.db.prepare('SELECT data FROM events').all() as { data: string }[]).map((r) => r.data).join('\n');
+    assert.ok(!raw.includes('body 1'), 'the words deleted before the migration are gone');
+    assert.ok(!raw.includes('body 3'), 'the words deleted now are gone');
+    assert.ok(raw.includes('body 4'), 'other messages keep theirs');
+    assert.deepEqual(storage.eventsAfter('c', 0, 10).map((e) => (e.type === 'message.upserted' ? `${e.message.id}:${e.message.state}` : e.type)), [
+      'message-early:deleted', 'message-early:deleted', 'message-later:deleted', 'message-kept:visible', 'message-later:deleted',
+    ]);
+    storage.close();
   });
 
   it('refuses a data file from a newer server', () => {

@@ -2,7 +2,7 @@ import {
   HearthError, LIMITS, parseClientFrame, parseCommand,
   type Ack, type Circle, type CircleEvent, type Command, type ErrorInfo, type HistoryPage, type HistoryQuery, type Member, type Session,
 } from '@hearth/protocol';
-import { admit, createMemoryRepository, execute, initCircle, viewEventFor, viewMessageFor, type WordFilter } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, execute, initCircle, viewEventFor, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
 import { nanoid } from 'nanoid';
 import type { ConnectParams, Transport, TransportSink } from './transport.js';
 
@@ -127,7 +127,7 @@ export class MemoryHub {
       members: repo.listMembers(),
       threads: repo.listThreads(),
       cursor: head > 0 ? String(head) : null,
-      replay: replayable ? repo.eventsAfter(from).map((e) => viewEventFor(e, member)) : null,
+      replay: replayable ? viewReplayFor(repo.eventsAfter(from), member, (id) => repo.getMessage(id)) : null,
     };
     const connection: Connection = { circle: params.circle, memberId: member.id, sink, queue: Promise.resolve(), open: true };
     this.#connections.add(connection);

@@ -191,6 +191,33 @@ export function runTransportConformance(options: ConformanceOptions): void {
       contiguous(back.events, headOf(back.session), 'live events after resume');
     });
 
+    it('never replays words deleted or hidden while a member was away', async () => {
+      const { circle, owner, member, threadId } = await world();
+      const token = member.session.token!;
+      const cursor = String(headOf(member.session));
+      await member.transport.close();
+      const deleted = post(threadId, 'taken back: marmalade');
+      const hidden = post(threadId, 'hidden: quince');
+      accepted(await owner.transport.send(deleted), 'post to be deleted');
+      accepted(await owner.transport.send(hidden), 'post to be hidden');
+      const writer = await open(circle.circle, { kind: 'invite', code: circle.inviteCode, displayName: `Writer ${nanoid(5)}`, acceptNorms: true });
+      const ownPost = post(threadId, 'hidden: persimmon');
+      accepted(await writer.transport.send(ownPost), 'member post');
+      accepted(await owner.transport.send({ id: nanoid(), type: 'message.delete', messageId: (deleted as { messageId: string }).messageId }), 'delete');
+      accepted(await owner.transport.send({ id: nanoid(), type: 'mod.hide', messageId: (hidden as { messageId: string }).messageId, reason: 'conformance' }), 'hide');
+      accepted(await owner.transport.send({ id: nanoid(), type: 'mod.hide', messageId: (ownPost as { messageId: string }).messageId, reason: 'conformance' }), 'hide');
+      const back = await open(circle.circle, { kind: 'token', token }, cursor);
+      check(back.session.replay !== null, 'a recent cursor gets a replay');
+      const words = JSON.stringify(back.session.replay);
+      check(!words.includes('marmalade'), 'the replay does not carry a deleted message’s words');
+      check(!words.includes('quince') && !words.includes('persimmon'), 'the replay does not carry a hidden message’s words to a member');
+      const page = await back.transport.history({ threadId, before: null, limit: 50 });
+      check(!/marmalade|quince|persimmon/.test(JSON.stringify(page)), 'nor does history');
+      const moderator = await open(circle.circle, circle.owner, cursor);
+      check(JSON.stringify(moderator.session.replay).includes('persimmon'), 'a moderator’s replay still shows what was hidden, to review it');
+      check(!JSON.stringify(moderator.session.replay).includes('marmalade'), 'but not what was deleted');
+    });
+
     it('applies a command id once, however many times it is sent', async () => {
       const { owner, member, threadId } = await world();
       const command = post(threadId, 'only once');

@@ -4,7 +4,7 @@ import {
   HearthError, LIMITS,
   type Ack, type Circle, type CircleEvent, type Command, type Credentials, type HistoryPage, type HistoryQuery, type Invite, type Member, type Role, type Session,
 } from '@hearth/protocol';
-import { admit, execute, initCircle, viewEventFor, viewMessageFor, type CircleRepository, type WordFilter } from '@hearth/protocol/rules';
+import { admit, execute, initCircle, viewMessageFor, viewReplayFor, type CircleRepository, type WordFilter } from '@hearth/protocol/rules';
 import type { FanOut } from './fanout.js';
 import type { Storage } from './storage.js';
 import { hashToken, newToken } from './tokens.js';
@@ -274,7 +274,8 @@ export class CircleService {
     if (cursor === null || !/^\d{1,15}$/.test(cursor)) return null;
     const from = Number(cursor);
     if (from > head || head - from > this.replayLimit) return null;
-    return this.storage.eventsAfter(circleId, from, this.replayLimit).map((e) => viewEventFor(e, viewer));
+    const repo = this.#repo(circleId);
+    return viewReplayFor(this.storage.eventsAfter(circleId, from, this.replayLimit), viewer, (id) => repo.getMessage(id));
   }
 
   /** Bookkeeping outside the engine's reach, in the same transaction: a removed member's tokens go. */

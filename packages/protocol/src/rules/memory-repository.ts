@@ -70,6 +70,12 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
     undo?.push(() => list.pop());
   }
 
+  function replace<T>(list: T[], index: number, value: T): void {
+    const previous = list[index]!;
+    undo?.push(() => (list[index] = previous));
+    list[index] = value;
+  }
+
   return {
     circleId,
 
@@ -102,7 +108,14 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
         append(ids, message.id);
         if (message.createdAt > (lastPosts.get(message.authorId) ?? -1)) set(lastPosts, message.authorId, message.createdAt);
       }
-      set(messages, message.id, store(message));
+      const stored = store(message);
+      set(messages, message.id, stored);
+      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
+      if (stored.state === 'deleted') {
+        events.forEach((event, i) => {
+          if (event.type === 'message.upserted' && event.message.id === stored.id) replace(events, i, store({ ...event, message: stored }));
+        });
+      }
     },
     lastPostAt: (memberId) => lastPosts.get(memberId),
 

@@ -11,7 +11,20 @@ export function viewMessageFor(message: Message, viewer: Member): Message {
   return { ...message, body: '', contentWarning: null };
 }
 
-/** An event as `viewer` may see it; hosts apply it to every event they send (live or replayed). */
+/**
+ * Events replayed to `viewer` after a cursor. A `message.upserted` event carries the message as it was when
+ * the event happened; a replay sends it as it is now (`current`), so words deleted or hidden since never
+ * reach a member who was away when they were posted. The member ends in the same state either way.
+ */
+export function viewReplayFor(events: readonly CircleEvent[], viewer: Member, current: (messageId: string) => Message | undefined): CircleEvent[] {
+  return events.map((event) => {
+    if (event.type !== 'message.upserted') return event;
+    const now = current(event.message.id) ?? event.message;
+    return viewEventFor(now === event.message ? event : { ...event, message: now }, viewer);
+  });
+}
+
+/** An event as `viewer` may see it; hosts apply it to every event they send live (replays: `viewReplayFor`). */
 export function viewEventFor(event: CircleEvent, viewer: Member): CircleEvent {
   if (event.type !== 'message.upserted') return event;
   const message = viewMessageFor(event.message, viewer);

@@ -63,6 +63,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tokens_by_member ON tokens (circle_id, member_id);
   CREATE INDEX tokens_by_request ON tokens (circle_id, request_id);
   `,
+  // 2: a deleted message's words leave the event log too. The index finds a message's events; the update
+  // redacts the messages deleted before this migration.
+  `
+  CREATE INDEX events_by_message ON events (circle_id, json_extract(data, '$.message.id'))
+    WHERE json_extract(data, '$.type') = 'message.upserted';
+  UPDATE events SET data = json_set(events.data, '$.message', json(messages.data))
+    FROM messages
+    WHERE json_extract(events.data, '$.type') = 'message.upserted'
+      AND messages.circle_id = events.circle_id
+      AND messages.id = json_extract(events.data, '$.message.id')
+      AND json_extract(messages.data, '$.state') = 'deleted';
+  `,
 ];
 
 /** Brings a database up to the newest schema, each migration in its own transaction. */

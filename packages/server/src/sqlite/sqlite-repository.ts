@@ -99,6 +99,16 @@ export class SqliteCircleRepository implements CircleRepository {
       message.createdAt,
       JSON.stringify(message),
     );
+    if (message.state === 'deleted') {
+      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
+      this.storage
+        .stmt(
+          // INDEXED BY: without statistics the planner would rather scan the circle's events by primary key.
+          `UPDATE events INDEXED BY events_by_message SET data = json_set(data, '$.message', json(?))
+           WHERE circle_id = ? AND json_extract(data, '$.type') = 'message.upserted' AND json_extract(data, '$.message.id') = ?`,
+        )
+        .run(JSON.stringify(message), this.circleId, message.id);
+    }
   }
 
   lastPostAt(memberId: string): number | undefined {
