@@ -14,14 +14,22 @@ describe('accessibility (axe)', () => {
     });
 
     it(`a thread, the members and the moderation tools have no violations (${theme})`, async () => {
-      const { owner, member, threadId } = await circleWithMembers();
+      const { hub, owner, member, threadId } = await circleWithMembers();
       await member.post({ threadId }, 'Hello **everyone**, see https://example.org', { contentWarning: 'greetings' });
       await owner.post({ threadId }, 'Welcome! ||a surprise||');
+      await waitFor(() => owner.getSnapshot().pendingCount === 0, 'the posts settled');
+      // And one still on its way, which must be as readable as the rest.
+      hub.setOffline(true);
+      void owner.post({ threadId }, 'Sent while offline').catch(() => {});
       const element = await render<HearthCircleElement>(html`<hearth-circle theme=${theme} .client=${owner}></hearth-circle>`);
       await waitFor(() => deep<HTMLElement>(element, 'hearth-thread-list')?.shadowRoot?.querySelector('[part=thread]'), 'threads');
       deep<HTMLElement>(element, 'hearth-thread-list')!.shadowRoot!.querySelector<HTMLElement>('[part=thread]')!.click();
-      await waitFor(() => deep(element, 'hearth-thread')?.shadowRoot?.querySelectorAll('hearth-message').length === 2, 'messages');
+      await waitFor(() => deep(element, 'hearth-thread')?.shadowRoot?.querySelectorAll('hearth-message').length === 3, 'messages');
+      const messages = () => [...deep(element, 'hearth-thread')!.shadowRoot!.querySelectorAll('hearth-message')];
+      await waitFor(() => messages().some((m) => m.shadowRoot?.querySelector('.pending')), 'a pending message');
       await expect(element).to.be.accessible();
+      hub.setOffline(false);
+      await waitFor(() => owner.getSnapshot().pendingCount === 0, 'the offline post delivered');
       button(element, 'Members')!.click();
       await waitFor(() => deep(element, 'hearth-members')?.shadowRoot?.querySelector('[part=member]'), 'members');
       await expect(element).to.be.accessible();

@@ -130,8 +130,9 @@ export const messageStyles = css`
     color: var(--_muted);
     font-style: italic;
   }
+  /* Dimmed states use the muted text colour, not opacity: opacity would take text below 4.5:1 contrast. */
   .hidden-body {
-    opacity: 0.7;
+    color: var(--_muted);
   }
   .reactions {
     display: flex;
@@ -170,8 +171,9 @@ export const messageStyles = css`
     display: grid;
     gap: 0.4em;
   }
-  .pending {
-    opacity: 0.75;
+  .pending .state {
+    color: var(--_muted);
+    font-style: italic;
   }
   .failed .state {
     color: var(--_danger);
