@@ -10,7 +10,7 @@ if (!existsSync(serverEntry)) {
   console.error('The server is not built yet: run `npm start` (which builds first) or `npm run build`.');
   process.exit(1);
 }
-const { createHearthServer } = await import(serverEntry);
+const { createHearthServer, createLogger } = await import(serverEntry);
 
 const port = process.env.PORT ? Number(process.env.PORT) : 8787;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -30,6 +30,7 @@ try {
     host: '127.0.0.1',
     staticDir: path.join(root, 'examples'),
     bundleFile,
+    logger: createLogger({ format: 'text' }),
   });
 } catch (error) {
   if (error.code === 'EADDRINUSE') {
@@ -41,7 +42,7 @@ try {
 }
 
 /** The demo circle and an invite to it, created on the first run and remembered in data/demo.json. */
-function demo() {
+async function demo() {
   const { service } = server;
   let saved = null;
   try {
@@ -49,8 +50,9 @@ function demo() {
   } catch {
     // first run, or the file was removed: make it again below
   }
-  if (!server.storage.repository('demo')) {
-    const created = service.createCircle({
+  const exists = (await server.storage.listCircleIds()).includes('demo');
+  if (!exists) {
+    const created = await service.createCircle({
       id: 'demo',
       name: 'Demo circle',
       description: 'A circle to try Hearth in.',
@@ -59,15 +61,16 @@ function demo() {
     saved = { circle: 'demo', ownerId: created.ownerId, ownerToken: created.ownerToken, inviteCode: null };
   }
   saved ??= { circle: 'demo', ownerId: null, ownerToken: null, inviteCode: null };
-  const invite = saved.inviteCode ? server.storage.repository('demo').getInvite(saved.inviteCode) : undefined;
+  const code = saved.inviteCode;
+  const invite = code ? await server.storage.read('demo', (tx) => tx.repo.getInvite(code)) : undefined;
   if (!invite || invite.revoked || (invite.expiresAt !== null && invite.expiresAt <= Date.now()) || (invite.maxUses !== null && invite.uses >= invite.maxUses)) {
-    saved.inviteCode = service.createInvite('demo', { expiresInMs: null, maxUses: null }).code;
+    saved.inviteCode = (await service.createInvite('demo', { expiresInMs: null, maxUses: null })).code;
   }
   writeFileSync(demoFile, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
   return saved;
 }
 
-const { inviteCode, ownerToken } = demo();
+const { inviteCode, ownerToken } = await demo();
 const base = `http://localhost:${server.port}`;
 console.log('');
 console.log(`  Hearth is running at   ${base}/`);

@@ -49,8 +49,8 @@ describe('hearth-server CLI', () => {
     // A reader joins (through the service on the same file, as the running server would).
     const storage = createSqliteStorage({ file: data });
     const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
-    const entry = service.enterVerified('readers', { kind: 'invite', code: invite.code, displayName: 'Ada', acceptNorms: true }, null, null);
-    storage.close();
+    const entry = await service.enterVerified('readers', { kind: 'invite', code: invite.code, displayName: 'Ada', acceptNorms: true }, null, null);
+    await storage.close();
 
     const member = await runJson<Member>(['member', 'role', '--circle', 'readers', '--member', entry.member.id, '--role', 'moderator', '--data', data]);
     assert.equal(member.role, 'moderator');

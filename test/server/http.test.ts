@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { RawClient, expectRefused, makeCircle, startServer, tempDir, type TestServer } from './helpers.js';
+import { RawClient, expectRefused, makeCircle, startServer, tempDir, type TestCircle, type TestServer } from './helpers.js';
 
 let t: TestServer;
-let circleWithOrigin: ReturnType<typeof makeCircle>;
-let otherCircle: ReturnType<typeof makeCircle>;
+let circleWithOrigin: TestCircle;
+let otherCircle: TestCircle;
 const clients: RawClient[] = [];
 
 before(async () => {
@@ -23,8 +23,8 @@ before(async () => {
   writeFileSync(path.join(site, 'hearth-moderation.js'), 'console.log("moderation part")');
   symlinkSync(path.join(site, 'secret.txt'), path.join(site, 'public', 'link.txt'));
   t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'] });
-  circleWithOrigin = makeCircle(t, { allowedOrigins: ['https://blog.example'] });
-  otherCircle = makeCircle(t);
+  circleWithOrigin = await makeCircle(t, { allowedOrigins: ['https://blog.example'] });
+  otherCircle = await makeCircle(t);
 });
 after(async () => {
   for (const c of clients) c.close();

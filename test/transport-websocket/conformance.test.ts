@@ -27,13 +27,13 @@ runTransportConformance({
     return {
       async createCircle() {
         const id = `conformance-${++n}`;
-        const created = service.createCircle({ id, name: `Conformance ${n}` });
-        const invite = service.createInvite(id, { maxUses: null, expiresInMs: null });
+        const created = await service.createCircle({ id, name: `Conformance ${n}` });
+        const invite = await service.createInvite(id, { maxUses: null, expiresInMs: null });
         return { circle: id, owner: { kind: 'token', token: created.ownerToken }, inviteCode: invite.code };
       },
       createTransport: () => createWebSocketTransport({ url: server.socketUrl, WebSocket }),
       async close() {
-        storage.close();
+        await storage.close();
         await server.kill('SIGTERM');
         rmSync(dir, { recursive: true, force: true });
       },

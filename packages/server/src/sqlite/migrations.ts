@@ -63,6 +63,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tokens_by_member ON tokens (circle_id, member_id);
   CREATE INDEX tokens_by_request ON tokens (circle_id, request_id);
   `,
+  // 2: stored token buckets (members' command budgets when several processes share a store).
+  `
+  CREATE TABLE buckets (
+    circle_id TEXT NOT NULL, key TEXT NOT NULL, tokens REAL NOT NULL, at INTEGER NOT NULL,
+    PRIMARY KEY (circle_id, key)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings a database up to the newest schema, each migration in its own transaction. */

@@ -1,0 +1,452 @@
+import pg from 'pg';
+import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
+import type { Ack, CircleRecord } from '@hearth/protocol/rules';
+import type { Logger } from '../logger.js';
+import { normalizeOrigin } from '../origins.js';
+import type { CircleReadTx, CircleServerSettings, CircleTx, Storage, TokenHolder } from '../storage.js';
+import { CircleSnapshot, SnapshotTx, type Need } from './circle-snapshot.js';
+import { migratePostgres } from './migrations.js';
+
+export interface PostgresStorageOptions {
+  /** `postgres://user:password@host:5432/database` (any libpq-style connection string `pg` accepts). */
+  url: string;
+  /** Connections in the pool: the most transactions this process runs at once. Default 10. */
+  poolSize?: number;
+  logger?: Logger;
+}
+
+/** A run that still needs more after this many loads is a bug (each load adds at least one fact). */
+const MAX_RUNS = 12;
+
+/** int8 (bigint) columns as numbers: seqs and ms timestamps stay far below 2^53. */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * The store for several server processes: PostgreSQL.
+ *
+ * The rules engine is synchronous and pg is not, so a transaction runs as:
+ *
+ * 1. `BEGIN`, then `SELECT … FROM circles WHERE id = $1 FOR UPDATE`: the circle's row lock. Every write
+ *    transaction of a circle, in any process, takes it first, so they run one at a time per circle (and in
+ *    parallel across circles). Reads do not take it.
+ * 2. Load the circle's members, threads, settings and `head_seq` (one statement, after the lock, so it sees
+ *    everything the previous holder committed).
+ * 3. Run the synchronous work against that snapshot (`SnapshotTx`). When it reads something not loaded (a
+ *    message by id, an applied command id, a token, …) the read is recorded and answered empty; the run is
+ *    then thrown away, the missing rows are loaded, and the work runs again. Nothing else can change the
+ *    circle meanwhile (we hold its lock), so the final run sees exactly the database's state.
+ * 4. Write what the final run wrote (one statement per table), `head_seq` advanced by the events appended,
+ *    then `COMMIT`. The caller acknowledges only after that.
+ *
+ * Seqs come from `head_seq` read and written under the row lock, so they are gapless and unique however
+ * many processes write: a transaction that rolls back leaves `head_seq` as it was (a sequence would not),
+ * and the `(circle_id, seq)` primary key backs this up.
+ *
+ * Read transactions (`read`) run at REPEATABLE READ, read only: every load of every run sees one snapshot.
+ */
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres';
+  readonly shared = true;
+  readonly pool: pg.Pool;
+  readonly #logger: Logger | undefined;
+
+  constructor(options: PostgresStorageOptions) {
+    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types, application_name: 'hearth-server' });
+    this.#logger = options.logger;
+    // An idle connection that breaks (database restarted) must not take the process down; the pool replaces it.
+    this.pool.on('error', (error) => this.#logger?.warn('a pooled PostgreSQL connection failed', { error }));
+  }
+
+  /** Applies pending migrations. `openPostgresStorage` calls it. */
+  async migrate(): Promise<{ from: number; to: number }> {
+    const client = await this.pool.connect();
+    try {
+      return await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  write<T>(circleId: string, work: (tx: CircleTx) => T): Promise<T> {
+    return this.#transaction('BEGIN', async (client) => {
+      const locked = await client.query('SELECT 1 FROM circles WHERE id = $1 FOR UPDATE', [circleId]);
+      if (locked.rowCount === 0) throw new HearthError('not_found', `no circle ${circleId}`);
+      const snap = await this.#loadBase(client, circleId);
+      return this.#run(client, snap, false, work);
+    });
+  }
+
+  read<T>(circleId: string, work: (tx: CircleReadTx) => T): Promise<T> {
+    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
+      const snap = await this.#loadBase(client, circleId);
+      return this.#run(client, snap, true, work);
+    });
+  }
+
+  create<T>(circleId: string, settings: CircleServerSettings, now: number, work: (tx: CircleTx) => T): Promise<T> {
+    return this.#transaction('BEGIN', async (client) => {
+      // A concurrent create of the same id waits on this row, then finds it taken.
+      const inserted = await client.query(
+        'INSERT INTO circles (id, record, sso_secret, allowed_origins, created_at, head_seq) VALUES ($1, NULL, $2, $3, $4, 0) ON CONFLICT (id) DO NOTHING',
+        [circleId, settings.ssoSecret, JSON.stringify(settings.allowedOrigins.map(normalizeOrigin)), now],
+      );
+      if (inserted.rowCount === 0) throw new HearthError('conflict', `a circle with id ${circleId} already exists`);
+      const snap = new CircleSnapshot(circleId);
+      snap.settings = structuredClone(settings);
+      return this.#run(client, snap, false, work);
+    });
+  }
+
+  async listCircleIds(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM circles WHERE record IS NOT NULL ORDER BY id');
+    return rows.map((r) => r.id);
+  }
+
+  async anyCircleAllowsOrigin(origin: string): Promise<boolean> {
+    // Stored normalized, so the GIN index answers.
+    const { rows } = await this.pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM circles WHERE allowed_origins ? $1) AS found', [origin]);
+    return rows[0]?.found === true;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  // ── Transactions ────────────────────────────────────────────────────────────────────────────────
+
+  async #transaction<T>(begin: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query(begin);
+      try {
+        const result = await body(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => void (broken = true));
+        throw error;
+      }
+    } catch (error) {
+      if (!(error instanceof HearthError)) broken ||= isConnectionError(error);
+      throw error;
+    } finally {
+      // A connection in an unknown state is dropped rather than handed to the next transaction.
+      client.release(broken);
+    }
+  }
+
+  /** Runs the work until a run needs nothing that is not loaded; then writes what that run wrote. */
+  async #run<T>(client: pg.PoolClient, snap: CircleSnapshot, readOnly: boolean, work: (tx: SnapshotTx) => T): Promise<T> {
+    for (let run = 1; ; run++) {
+      const tx = new SnapshotTx(snap, readOnly);
+      let result: T | undefined;
+      let failure: { error: unknown } | null = null;
+      try {
+        result = work(tx);
+      } catch (error) {
+        failure = { error };
+      }
+      if (tx.needs.size > 0) {
+        // Whatever this run returned or threw was decided on missing data: load it and run again.
+        if (run >= MAX_RUNS) throw new Error(`storage work still needed data after ${run} runs: ${[...tx.needs.keys()].join(', ')}`);
+        await this.#load(client, snap, [...tx.needs.values()]);
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (!readOnly && !tx.clean) await this.#flush(client, tx);
+      return result as T;
+    }
+  }
+
+  async #loadBase(client: pg.PoolClient, circleId: string): Promise<CircleSnapshot> {
+    const { rows } = await client.query<{
+      record: CircleRecord | null;
+      sso_secret: string | null;
+      allowed_origins: string[];
+      head_seq: number;
+      members: Member[];
+      threads: Thread[];
+    }>(
+      `SELECT c.record, c.sso_secret, c.allowed_origins, c.head_seq,
+         COALESCE((SELECT jsonb_agg(m.data) FROM members m WHERE m.circle_id = c.id), '[]'::jsonb) AS members,
+         COALESCE((SELECT jsonb_agg(t.data) FROM threads t WHERE t.circle_id = c.id), '[]'::jsonb) AS threads
+       FROM circles c WHERE c.id = $1`,
+      [circleId],
+    );
+    const row = rows[0];
+    if (!row) throw new HearthError('not_found', `no circle ${circleId}`);
+    const snap = new CircleSnapshot(circleId);
+    snap.record = row.record;
+    snap.settings = { ssoSecret: row.sso_secret, allowedOrigins: row.allowed_origins };
+    snap.head = row.head_seq;
+    snap.members = new Map(row.members.map((m) => [m.id, m]));
+    snap.threads = new Map(row.threads.map((t) => [t.id, t]));
+    return snap;
+  }
+
+  /** Loads what a run needed: point reads of one kind together (`= ANY`), the others one by one. */
+  async #load(client: pg.PoolClient, snap: CircleSnapshot, needs: Need[]): Promise<void> {
+    const id = snap.circleId;
+    const keysOf = <K extends Need['t']>(t: K, key: (n: Extract<Need, { t: K }>) => string) =>
+      needs.filter((n): n is Extract<Need, { t: K }> => n.t === t).map(key);
+    const byKey = async <R extends Record<string, unknown>>(keys: string[], sql: string, params: unknown[] = [id, keys]) =>
+      keys.length === 0 ? [] : (await client.query<R>(sql, params)).rows;
+
+    const messageIds = keysOf('message', (n) => n.id);
+    const found = await byKey<{ id: string; data: Message }>(messageIds, 'SELECT id, data FROM messages WHERE circle_id = $1 AND id = ANY($2)');
+    for (const key of messageIds) snap.messages.set(key, found.find((r) => r.id === key)?.data ?? null);
+
+    const authors = keysOf('lastPost', (n) => n.memberId);
+    const posts = await byKey<{ author_id: string; at: number }>(
+      authors,
+      'SELECT author_id, MAX(created_at) AS at FROM messages WHERE circle_id = $1 AND author_id = ANY($2) GROUP BY author_id',
+    );
+    for (const key of authors) snap.lastPosts.set(key, posts.find((r) => r.author_id === key)?.at ?? null);
+
+    const commandIds = keysOf('applied', (n) => n.id);
+    const acks = await byKey<{ command_id: string; ack: Ack }>(commandIds, 'SELECT command_id, ack FROM applied_commands WHERE circle_id = $1 AND command_id = ANY($2)');
+    for (const key of commandIds) snap.applied.set(key, acks.find((r) => r.command_id === key)?.ack ?? null);
+
+    const hashes = keysOf('token', (n) => n.hash);
+    const holders = await byKey<{ hash: string; circle_id: string; member_id: string | null; request_id: string | null }>(
+      hashes,
+      'SELECT hash, circle_id, member_id, request_id FROM tokens WHERE hash = ANY($1)',
+      [hashes],
+    );
+    for (const key of hashes) {
+      const row = holders.find((r) => r.hash === key);
+      snap.tokens.set(key, row ? ({ circleId: row.circle_id, memberId: row.member_id, requestId: row.request_id } satisfies TokenHolder) : null);
+    }
+
+    const bucketKeys = keysOf('bucket', (n) => n.key);
+    const buckets = await byKey<{ key: string; tokens: number; at: number }>(bucketKeys, 'SELECT key, tokens, at FROM buckets WHERE circle_id = $1 AND key = ANY($2)');
+    for (const key of bucketKeys) {
+      const row = buckets.find((r) => r.key === key);
+      snap.buckets.set(key, row ? { tokens: row.tokens, at: row.at } : null);
+    }
+
+    const codes = keysOf('invite', (n) => n.code);
+    const invites = await byKey<{ data: Invite }>(codes, 'SELECT data FROM invites WHERE circle_id = $1 AND code = ANY($2)');
+    for (const key of codes) snap.invites.points.set(key, invites.find((r) => r.data.code === key)?.data ?? null);
+
+    const reportIds = keysOf('report', (n) => n.id);
+    const reports = await byKey<{ data: Report }>(reportIds, 'SELECT data FROM reports WHERE circle_id = $1 AND id = ANY($2)');
+    for (const key of reportIds) snap.reports.points.set(key, reports.find((r) => r.data.id === key)?.data ?? null);
+
+    const requestIds = keysOf('request', (n) => n.id);
+    const requests = await byKey<{ data: JoinRequest }>(requestIds, 'SELECT data FROM join_requests WHERE circle_id = $1 AND id = ANY($2)');
+    for (const key of requestIds) snap.requests.points.set(key, requests.find((r) => r.data.id === key)?.data ?? null);
+
+    for (const need of needs) {
+      switch (need.t) {
+        case 'invites':
+          snap.invites.all = new Map((await dataRows<Invite>(client, 'SELECT data FROM invites WHERE circle_id = $1', [id])).map((i) => [i.code, i]));
+          break;
+        case 'requests':
+          snap.requests.all = new Map((await dataRows<JoinRequest>(client, 'SELECT data FROM join_requests WHERE circle_id = $1', [id])).map((r) => [r.id, r]));
+          break;
+        case 'reports':
+          if (need.open) snap.openReports = new Map((await dataRows<Report>(client, 'SELECT data FROM reports WHERE circle_id = $1 AND NOT resolved', [id])).map((r) => [r.id, r]));
+          else snap.reports.all = new Map((await dataRows<Report>(client, 'SELECT data FROM reports WHERE circle_id = $1', [id])).map((r) => [r.id, r]));
+          break;
+        case 'audit':
+          snap.audit.set(
+            `${need.before}:${need.limit}`,
+            await dataRows<AuditEntry>(client, 'SELECT data FROM audit WHERE circle_id = $1 AND at < $2 ORDER BY at DESC, pos DESC LIMIT $3', [id, need.before, need.limit]),
+          );
+          break;
+        case 'events':
+          snap.events.set(
+            `${need.after}:${need.limit}`,
+            await dataRows<CircleEvent>(client, 'SELECT data FROM events WHERE circle_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [id, need.after, need.limit]),
+          );
+          break;
+        case 'history': {
+          // One row more than asked tells whether an older page exists.
+          const rows = await dataRows<Message>(
+            client,
+            'SELECT data FROM messages WHERE circle_id = $1 AND thread_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4',
+            [id, need.threadId, need.before, need.limit + 1],
+          );
+          const more = rows.length > need.limit;
+          const messages = rows.slice(0, need.limit).reverse();
+          snap.history.set(`${need.threadId}:${need.before}:${need.limit}`, {
+            threadId: need.threadId,
+            messages,
+            before: more && messages.length > 0 ? String(messages[0]!.seq) : null,
+          });
+          break;
+        }
+        case 'allMessages':
+          snap.allMessages = await dataRows<Message>(client, 'SELECT data FROM messages WHERE circle_id = $1 ORDER BY seq', [id]);
+          break;
+        default:
+          break; // point reads, loaded above
+      }
+    }
+  }
+
+  /** Writes what the final run wrote: one statement per table it touched. */
+  async #flush(client: pg.PoolClient, tx: SnapshotTx): Promise<void> {
+    const id = tx.circleId;
+    const q = (sql: string, params: unknown[]) => client.query(sql, params);
+    const json = (values: unknown[]) => JSON.stringify(values);
+    const upserts = <T>(writes: Map<string, T | null>) => [...writes.values()].filter((v): v is T => v !== null);
+    const deletes = <T>(writes: Map<string, T | null>) => [...writes].filter(([, v]) => v === null).map(([k]) => k);
+
+    if (tx.record) await q('UPDATE circles SET record = $2 WHERE id = $1', [id, JSON.stringify(tx.record)]);
+    if (tx.settings) {
+      await q('UPDATE circles SET sso_secret = $2, allowed_origins = $3 WHERE id = $1', [
+        id,
+        tx.settings.ssoSecret,
+        JSON.stringify(tx.settings.allowedOrigins.map(normalizeOrigin)),
+      ]);
+    }
+
+    const members = upserts(tx.members);
+    if (members.length) {
+      await q(
+        `INSERT INTO members (circle_id, id, banned, data)
+         SELECT $1, m->>'id', (m->>'state') = 'banned', m FROM jsonb_array_elements($2::jsonb) AS m
+         ON CONFLICT (circle_id, id) DO UPDATE SET banned = excluded.banned, data = excluded.data`,
+        [id, json(members)],
+      );
+    }
+    const goneMembers = deletes(tx.members);
+    if (goneMembers.length) await q('DELETE FROM members WHERE circle_id = $1 AND id = ANY($2)', [id, goneMembers]);
+
+    const threads = upserts(tx.threads);
+    if (threads.length) {
+      await q(
+        `INSERT INTO threads (circle_id, id, key, data)
+         SELECT $1, t->>'id', t->>'key', t FROM jsonb_array_elements($2::jsonb) AS t
+         ON CONFLICT (circle_id, id) DO UPDATE SET key = excluded.key, data = excluded.data`,
+        [id, json(threads)],
+      );
+    }
+
+    const messages = upserts(tx.messages);
+    if (messages.length) {
+      await q(
+        `INSERT INTO messages (circle_id, id, thread_id, author_id, seq, created_at, data)
+         SELECT $1, m->>'id', m->>'threadId', m->>'authorId', (m->>'seq')::bigint, (m->>'createdAt')::bigint, m FROM jsonb_array_elements($2::jsonb) AS m
+         ON CONFLICT (circle_id, id) DO UPDATE SET thread_id = excluded.thread_id, seq = excluded.seq, data = excluded.data`,
+        [id, json(messages)],
+      );
+    }
+
+    const invites = upserts(tx.invites);
+    if (invites.length) {
+      await q(
+        `INSERT INTO invites (circle_id, code, data) SELECT $1, i->>'code', i FROM jsonb_array_elements($2::jsonb) AS i
+         ON CONFLICT (circle_id, code) DO UPDATE SET data = excluded.data`,
+        [id, json(invites)],
+      );
+    }
+
+    const reports = upserts(tx.reports);
+    if (reports.length) {
+      await q(
+        `INSERT INTO reports (circle_id, id, resolved, created_at, data)
+         SELECT $1, r->>'id', jsonb_typeof(r->'resolvedAt') <> 'null', (r->>'createdAt')::bigint, r FROM jsonb_array_elements($2::jsonb) AS r
+         ON CONFLICT (circle_id, id) DO UPDATE SET resolved = excluded.resolved, data = excluded.data`,
+        [id, json(reports)],
+      );
+    }
+
+    const requests = upserts(tx.requests);
+    if (requests.length) {
+      await q(
+        `INSERT INTO join_requests (circle_id, id, created_at, data)
+         SELECT $1, r->>'id', (r->>'createdAt')::bigint, r FROM jsonb_array_elements($2::jsonb) AS r
+         ON CONFLICT (circle_id, id) DO UPDATE SET data = excluded.data`,
+        [id, json(requests)],
+      );
+    }
+    const goneRequests = deletes(tx.requests);
+    if (goneRequests.length) await q('DELETE FROM join_requests WHERE circle_id = $1 AND id = ANY($2)', [id, goneRequests]);
+
+    if (tx.auditEntries.length) {
+      // In written order, so `pos` orders entries of the same ms.
+      await q(
+        `INSERT INTO audit (circle_id, id, at, data)
+         SELECT $1, a.e->>'id', (a.e->>'at')::bigint, a.e FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(e, n) ORDER BY a.n`,
+        [id, json(tx.auditEntries)],
+      );
+    }
+
+    if (tx.appended.length) {
+      await q(
+        `INSERT INTO events (circle_id, seq, data) SELECT $1, (e->>'seq')::bigint, e FROM jsonb_array_elements($2::jsonb) AS e`,
+        [id, json(tx.appended)],
+      );
+      await q('UPDATE circles SET head_seq = $2 WHERE id = $1', [id, tx.headSeq()]);
+    }
+
+    if (tx.appliedAcks.size) {
+      await q(
+        `INSERT INTO applied_commands (circle_id, command_id, ack)
+         SELECT $1, a.key, a.value FROM jsonb_each($2::jsonb) AS a
+         ON CONFLICT (circle_id, command_id) DO UPDATE SET ack = excluded.ack`,
+        [id, JSON.stringify(Object.fromEntries(tx.appliedAcks))],
+      );
+    }
+
+    for (const op of tx.tokenOps) {
+      if (op.op === 'put') {
+        await q('INSERT INTO tokens (hash, circle_id, member_id, request_id, created_at) VALUES ($1, $2, $3, $4, $5)', [
+          op.hash,
+          op.holder.circleId,
+          op.holder.memberId,
+          op.holder.requestId,
+          op.now,
+        ]);
+      } else if (op.op === 'promote') {
+        await q('UPDATE tokens SET member_id = $3, request_id = NULL WHERE circle_id = $1 AND request_id = $2', [id, op.requestId, op.memberId]);
+      } else {
+        await q('DELETE FROM tokens WHERE circle_id = $1 AND member_id = $2', [id, op.memberId]);
+      }
+    }
+
+    if (tx.buckets.size) {
+      await q(
+        `INSERT INTO buckets (circle_id, key, tokens, at)
+         SELECT $1, b.key, (b.value->>'tokens')::double precision, (b.value->>'at')::bigint FROM jsonb_each($2::jsonb) AS b
+         ON CONFLICT (circle_id, key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at`,
+        [id, JSON.stringify(Object.fromEntries(tx.buckets))],
+      );
+    }
+  }
+}
+
+async function dataRows<T>(client: pg.PoolClient, sql: string, params: unknown[]): Promise<T[]> {
+  return (await client.query<{ data: T }>(sql, params)).rows.map((r) => r.data);
+}
+
+/** Errors after which a pooled connection should not be reused (the socket or the server went away). */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code !== 'string' || /^(08|57P)/.test(code) || code.startsWith('E');
+}
+
+/** Connects to PostgreSQL, checks it answers, and applies pending migrations. */
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<PostgresStorage> {
+  const storage = new PostgresStorage(options);
+  try {
+    const { from, to } = await storage.migrate();
+    if (from !== to) options.logger?.info('migrated the PostgreSQL schema', { from, to });
+  } catch (error) {
+    await storage.close().catch(() => {});
+    throw new Error(`cannot use the PostgreSQL database: ${(error as Error).message}`, { cause: error });
+  }
+  return storage;
+}
