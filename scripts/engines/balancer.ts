@@ -24,33 +24,36 @@ export async function startBalancer(backends: Backend[]): Promise<Balancer> {
   let next = 0;
   const counts = new Map<number, number>();
   const open = new Set<Socket>();
+  let closed = false;
 
   /** Tries backends in turn from the next one; a backend that refuses is skipped for this connection. */
   const route = (client: Socket, tried = 0) => {
     if (pool.length === 0 || tried >= pool.length) return client.destroy();
     const backend = pool[next++ % pool.length]!;
     const upstream = connect({ host: backend.host ?? '127.0.0.1', port: backend.port });
+    open.add(upstream);
+    upstream.once('close', () => open.delete(upstream));
     upstream.once('connect', () => {
+      if (client.destroyed) return void upstream.destroy();
       counts.set(backend.port, (counts.get(backend.port) ?? 0) + 1);
-      open.add(upstream);
-      upstream.once('close', () => open.delete(upstream));
       client.pipe(upstream);
       upstream.pipe(client);
       client.once('close', () => upstream.destroy());
       upstream.once('close', () => client.destroy());
       client.resume();
     });
+    let connected = false;
+    upstream.once('connect', () => void (connected = true));
     upstream.once('error', () => {
-      if (upstream.readyState === 'opening' || !open.has(upstream)) {
-        upstream.destroy();
-        route(client, tried + 1);
-      } else {
-        client.destroy();
-      }
+      upstream.destroy();
+      // A backend that refuses is skipped; one that fails mid-stream ends its client's connection.
+      if (!connected && !client.destroyed && !closed) route(client, tried + 1);
+      else client.destroy();
     });
   };
 
   const server: Server = createServer({ pauseOnConnect: true }, (client) => {
+    if (closed) return void client.destroy();
     open.add(client);
     client.once('close', () => open.delete(client));
     client.on('error', () => client.destroy());
@@ -69,8 +72,10 @@ export async function startBalancer(backends: Backend[]): Promise<Balancer> {
     },
     assigned: () => new Map(counts),
     close() {
+      closed = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of open) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return stopped;
     },
   };
 }

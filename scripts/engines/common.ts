@@ -97,7 +97,7 @@ export function killOnExit(child: ChildProcess, cleanupSync?: () => void): void 
   child.once('exit', () => leftovers.delete(child));
   if (hooked) return;
   hooked = true;
-  process.once('exit', () => {
+  const cleanUp = () => {
     for (const [c, cleanup] of leftovers) {
       c.kill('SIGKILL');
       try {
@@ -106,5 +106,17 @@ export function killOnExit(child: ChildProcess, cleanupSync?: () => void): void 
         // best effort at exit
       }
     }
-  });
+    leftovers.clear();
+  };
+  process.once('exit', cleanUp);
+  // A signal ends the process without 'exit' handlers. Unless the program handles the signal itself (then it
+  // stops its children its own way), clean up and exit as the signal would have.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      cleanUp();
+      process.exit(code);
+    };
+    process.on(signal, onSignal);
+  }
 }

@@ -47,6 +47,8 @@ export class Connection {
   #commands: Promise<void> = Promise.resolve();
   #inFlight = 0;
   #settled: (() => void)[] = [];
+  /** Set while the server shuts down: frames are no longer handled. */
+  #draining = false;
   /** Set by the heartbeat; a socket that misses a whole interval is dropped. */
   alive = true;
 
@@ -75,6 +77,14 @@ export class Connection {
     return this.#inFlight;
   }
 
+  /**
+   * Stops handling frames (the server is shutting down). A command sent from now on goes unanswered: the
+   * client still has it in its outbox and sends it again after reconnecting, and its id makes that harmless.
+   */
+  drain(): void {
+    this.#draining = true;
+  }
+
   /** Resolves once every command received so far has been answered. */
   settled(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();
@@ -93,7 +103,7 @@ export class Connection {
   // ── Frames in ────────────────────────────────────────────────────────────────────────────────
 
   #onMessage(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
-    if (this.#state === 'closed') return;
+    if (this.#state === 'closed' || this.#draining) return;
     this.alive = true;
     try {
       this.#handle(data, isBinary);

@@ -319,18 +319,22 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
         clearInterval(sweep);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        // Read no more frames; what a client sends from now on it sends again after reconnecting (its outbox
+        // Handle no more frames; what a client sends from now on it sends again after reconnecting (its outbox
         // keeps every unacknowledged command, and command ids make the resend harmless).
-        for (const connection of connections) connection.socket.pause();
+        for (const connection of connections) connection.drain();
         const inFlight = [...connections].reduce((n, c) => n + c.inFlight, 0);
         if (inFlight > 0) logger.info('draining', { connections: connections.size, commandsInFlight: inFlight });
         await withTimeout(Promise.all([...connections].map((c) => c.settled())), options.drainTimeoutMs ?? 10_000).catch(() => {
           logger.warn('commands still in flight after the drain timeout; closing anyway');
         });
+        // 1001 tells clients to reconnect (to another process, behind a load balancer). A client that does not
+        // finish the closing handshake promptly is cut off rather than waited for.
+        const closed = Promise.all([...connections].map((c) => new Promise<void>((resolve) => (c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve())))));
         for (const connection of connections) connection.socket.close(1001, 'server stopping');
+        await withTimeout(closed, 2000).catch(() => {});
+        for (const connection of connections) connection.socket.terminate();
         server.closeAllConnections();
         await stopped;
-        for (const connection of connections) connection.socket.terminate();
         wss.close();
         stopBrokerWatch();
         feeds.close();
