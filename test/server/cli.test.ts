@@ -87,4 +87,22 @@ describe('hearth-server CLI', () => {
     assert.equal(port.status, 2);
     assert.match(port.stderr, /--port must be a whole number/);
   });
+
+  it('takes PostgreSQL and NATS for several processes, and says what it expects', async () => {
+    const help = await run(['start', '--help']);
+    for (const option of ['--database URL', '--nats URL', '--pool-size', '--log-format', '--metrics', '--drain-timeout-ms', '/readyz']) {
+      assert.ok(help.stdout.includes(option), `start --help mentions ${option}`);
+    }
+    const wrongDb = await run(['member', 'list', '--circle', 'readers', '--database', 'mysql://db/hearth']);
+    assert.equal(wrongDb.status, 2);
+    assert.match(wrongDb.stderr, /--database takes a PostgreSQL URL/);
+    const both = await run(['member', 'list', '--circle', 'readers', '--data', data, '--database', 'postgres://db/hearth']);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /not both/);
+    const wrongNats = await run(['start', '--database', 'postgres://db/hearth', '--nats', 'http://nats:4222']);
+    assert.equal(wrongNats.status, 2);
+    assert.match(wrongNats.stderr, /--nats takes NATS server URLs/);
+    const format = await run(['start', '--log-format', 'xml']);
+    assert.equal(format.status, 2);
+  });
 });

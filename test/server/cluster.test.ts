@@ -10,7 +10,7 @@ import { nanoid } from 'nanoid';
 import { createCircleClient, memoryStorage, type CircleClient } from '@hearth/core';
 import { createWebSocketTransport } from '@hearth/transport-websocket';
 import {
-  CircleService, connectNatsFanOut, createHearthServer, openPostgresStorage, silentLogger,
+  CircleService, connectNatsFanOut, createHearthServer, openPostgresStorage, runCli as runHearthCli, silentLogger,
   type HearthServer, type NatsFanOut, type PostgresStorage,
 } from '@hearth/server';
 import type { Message } from '@hearth/protocol';
@@ -19,6 +19,14 @@ import {
   type Balancer, type HearthProcess, type ThrowawayNats, type ThrowawayPostgres,
 } from '../../scripts/engines/index.js';
 import { RawClient, sleep } from './helpers.js';
+
+/** A CLI command in this process, as an operator would run it beside the servers. */
+async function runCli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runHearthCli(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+  return { status, stdout, stderr };
+}
 
 type SocketConstructor = NonNullable<Parameters<typeof createWebSocketTransport>[0]['WebSocket']>;
 
@@ -161,6 +169,17 @@ describe('three server processes on one PostgreSQL and one NATS', { timeout: 180
       const delivered = Number(/^hearth_fanout_latency_seconds_count (\d+)/m.exec(text)?.[1] ?? 0);
       assert.ok(delivered >= group.length * rounds, `process ${p.port} delivered events published by the others (${delivered})`);
     }
+  });
+
+  it('lets the CLI administer the shared database, and its changes reach connected members at once through NATS', async () => {
+    const listed = await runCli(['member', 'list', '--circle', circleId, '--database', database]);
+    assert.equal(listed.status, 0, listed.stderr);
+    const members = JSON.parse(listed.stdout) as { id: string; displayName: string }[];
+    assert.equal(members.length, group.length + 1, 'the owner and the nine readers');
+    const reader = members.find((m) => m.displayName === 'Reader 4')!;
+    const changed = await runCli(['member', 'role', '--circle', circleId, '--member', reader.id, '--role', 'moderator', '--database', database, '--nats', nats.url]);
+    assert.equal(changed.status, 0, changed.stderr);
+    await until('every client to see the new moderator', () => group.every((c) => c.getSnapshot().members[reader.id]?.role === 'moderator'), 5000);
   });
 
   it('moves the clients of a killed process (SIGKILL) and of a drained one (SIGTERM) to the others with no loss', async () => {

@@ -87,6 +87,40 @@ describe('HTTP', () => {
     assert.equal((await get('/healthz', {}, 'POST')).status, 405);
   });
 
+  it('reports readiness and Prometheus metrics, and a stopping server takes no new connection', async () => {
+    const ready = await get('/readyz');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(JSON.parse(ready.body), { ready: true, checks: { storage: 'ok', broker: 'ok', server: 'ok' } });
+
+    const { client } = await (async () => {
+      const c = await RawClient.open(t);
+      clients.push(c);
+      await c.hello(otherCircle.id, otherCircle.owner);
+      return { client: c };
+    })();
+    assert.equal((await client.command({ type: 'thread.create', threadId: 'metrics-thread', title: 'Counted' })).ok, true);
+    assert.equal((await client.command({ type: 'message.post', messageId: 'metrics-msg-1', threadId: 'no-such-thread', body: 'x' })).ok, false);
+    const metrics = await get('/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(String(metrics.headers['content-type']), /^text\/plain/);
+    assert.match(metrics.body, /^hearth_connections [1-9]/m, 'open connections');
+    assert.match(metrics.body, /^hearth_commands_total\{type="thread.create",outcome="ok"\} 1$/m);
+    assert.match(metrics.body, /^hearth_commands_total\{type="message.post",outcome="not_found"\} 1$/m);
+    assert.match(metrics.body, /^hearth_errors_total\{code="not_found"\} [1-9]/m);
+    assert.match(metrics.body, /^hearth_command_duration_seconds_count [1-9]/m);
+    assert.ok(!metrics.body.includes(otherCircle.id), 'no circle ids in metrics');
+
+    // A second server: metrics off, and from the moment close() begins no connection is accepted.
+    const other = await startServer({ metrics: false });
+    const port = other.server.port;
+    const status = async (p: string) => new Promise<number>((resolve) => request({ host: '127.0.0.1', port, path: p }, (res) => (res.resume(), resolve(res.statusCode!))).on('error', () => resolve(0)).end());
+    assert.equal(await status('/metrics'), 404, 'metrics can be turned off');
+    assert.equal(await status('/readyz'), 200);
+    const closing = other.close();
+    assert.equal(await status('/readyz'), 0, 'no new connection is accepted once stopping');
+    await closing;
+  });
+
   it('checks the Origin of WebSocket upgrades: same origin and allowed origins only, per circle at hello', async () => {
     await assert.rejects(RawClient.open(t, { headers: { Origin: 'https://evil.example' } }), /HTTP 403/);
     const same = await RawClient.open(t, { headers: { Origin: `http://127.0.0.1:${t.server.port}` } });
