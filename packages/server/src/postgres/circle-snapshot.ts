@@ -9,6 +9,8 @@ import { parseHistoryCursor as parseCursor, type CircleReadTx, type CircleServer
 
 /** Something a run of the work read that was not loaded: the loader fetches it before the next run. */
 export type Need =
+  | { t: 'members' }
+  | { t: 'threads' }
   | { t: 'invites' }
   | { t: 'invite'; code: string }
   | { t: 'reports'; open: boolean }
@@ -53,9 +55,12 @@ export class CircleSnapshot {
   record: CircleRecord | null = null;
   settings: CircleServerSettings = { ssoSecret: null, allowedOrigins: [] };
   head = 0;
-  /** Members and threads are loaded whole up front: nearly every command reads them, and sessions carry them whole. */
-  members = new Map<string, Member>();
-  threads = new Map<string, Thread>();
+  /**
+   * Members and threads, loaded whole: up front for a write (nearly every command reads them, and sessions
+   * carry them whole), on demand for a read (a gap fill reads only events).
+   */
+  members: Map<string, Member> | null = null;
+  threads: Map<string, Thread> | null = null;
   readonly invites = new Keyed<Invite>();
   readonly reports = new Keyed<Report>();
   /** The open reports, once the moderation queue listed them. */
@@ -165,18 +170,28 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
 
   // ── Members and threads (loaded whole) ──────────────────────────────────────────────────────────
 
+  #members(): Map<string, Member> {
+    if (!this.snap.members) this.#need({ t: 'members' });
+    return this.snap.members ?? new Map();
+  }
+
+  #threads(): Map<string, Thread> {
+    if (!this.snap.threads) this.#need({ t: 'threads' });
+    return this.snap.threads ?? new Map();
+  }
+
   getMember(id: string): Member | undefined {
     const written = this.members.get(id);
     if (written !== undefined) return written ?? undefined;
-    return this.snap.members.get(id);
+    return this.#members().get(id);
   }
 
   listMembers(): Member[] {
-    return merged(this.snap.members, this.members).sort(byJoined);
+    return merged(this.#members(), this.members).sort(byJoined);
   }
 
   countSeatedMembers(): number {
-    return merged(this.snap.members, this.members).filter((m) => m.state !== 'banned').length;
+    return merged(this.#members(), this.members).filter((m) => m.state !== 'banned').length;
   }
 
   putMember(member: Member): void {
@@ -192,15 +207,15 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
   getThread(id: string): Thread | undefined {
     const written = this.threads.get(id);
     if (written !== undefined) return written ?? undefined;
-    return this.snap.threads.get(id);
+    return this.#threads().get(id);
   }
 
   getThreadByKey(key: string): Thread | undefined {
-    return merged(this.snap.threads, this.threads).find((t) => t.key === key);
+    return merged(this.#threads(), this.threads).find((t) => t.key === key);
   }
 
   listThreads(): Thread[] {
-    return merged(this.snap.threads, this.threads).sort(byCreated);
+    return merged(this.#threads(), this.threads).sort(byCreated);
   }
 
   putThread(thread: Thread): void {

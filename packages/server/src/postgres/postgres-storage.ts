@@ -75,14 +75,14 @@ export class PostgresStorage implements Storage {
     return this.#transaction('BEGIN', async (client) => {
       const locked = await client.query('SELECT 1 FROM circles WHERE id = $1 FOR UPDATE', [circleId]);
       if (locked.rowCount === 0) throw new HearthError('not_found', `no circle ${circleId}`);
-      const snap = await this.#loadBase(client, circleId);
+      const snap = await this.#loadBase(client, circleId, true);
       return this.#run(client, snap, false, work);
     });
   }
 
   read<T>(circleId: string, work: (tx: CircleReadTx) => T): Promise<T> {
     return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
-      const snap = await this.#loadBase(client, circleId);
+      const snap = await this.#loadBase(client, circleId, false);
       return this.#run(client, snap, true, work);
     });
   }
@@ -97,6 +97,8 @@ export class PostgresStorage implements Storage {
       if (inserted.rowCount === 0) throw new HearthError('conflict', `a circle with id ${circleId} already exists`);
       const snap = new CircleSnapshot(circleId);
       snap.settings = structuredClone(settings);
+      snap.members = new Map();
+      snap.threads = new Map();
       return this.#run(client, snap, false, work);
     });
   }
@@ -167,29 +169,28 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  async #loadBase(client: pg.PoolClient, circleId: string): Promise<CircleSnapshot> {
+  /** The circle's row (and, for a write, its members and threads) in one statement. */
+  async #loadBase(client: pg.PoolClient, circleId: string, withPeople: boolean): Promise<CircleSnapshot> {
+    const people = withPeople
+      ? `, COALESCE((SELECT jsonb_agg(m.data) FROM members m WHERE m.circle_id = c.id), '[]'::jsonb) AS members,
+         COALESCE((SELECT jsonb_agg(t.data) FROM threads t WHERE t.circle_id = c.id), '[]'::jsonb) AS threads`
+      : '';
     const { rows } = await client.query<{
       record: CircleRecord | null;
       sso_secret: string | null;
       allowed_origins: string[];
       head_seq: number;
-      members: Member[];
-      threads: Thread[];
-    }>(
-      `SELECT c.record, c.sso_secret, c.allowed_origins, c.head_seq,
-         COALESCE((SELECT jsonb_agg(m.data) FROM members m WHERE m.circle_id = c.id), '[]'::jsonb) AS members,
-         COALESCE((SELECT jsonb_agg(t.data) FROM threads t WHERE t.circle_id = c.id), '[]'::jsonb) AS threads
-       FROM circles c WHERE c.id = $1`,
-      [circleId],
-    );
+      members?: Member[];
+      threads?: Thread[];
+    }>(`SELECT c.record, c.sso_secret, c.allowed_origins, c.head_seq${people} FROM circles c WHERE c.id = $1`, [circleId]);
     const row = rows[0];
     if (!row) throw new HearthError('not_found', `no circle ${circleId}`);
     const snap = new CircleSnapshot(circleId);
     snap.record = row.record;
     snap.settings = { ssoSecret: row.sso_secret, allowedOrigins: row.allowed_origins };
     snap.head = row.head_seq;
-    snap.members = new Map(row.members.map((m) => [m.id, m]));
-    snap.threads = new Map(row.threads.map((t) => [t.id, t]));
+    if (row.members) snap.members = new Map(row.members.map((m) => [m.id, m]));
+    if (row.threads) snap.threads = new Map(row.threads.map((t) => [t.id, t]));
     return snap;
   }
 
@@ -248,6 +249,12 @@ export class PostgresStorage implements Storage {
 
     for (const need of needs) {
       switch (need.t) {
+        case 'members':
+          snap.members = new Map((await dataRows<Member>(client, 'SELECT data FROM members WHERE circle_id = $1', [id])).map((m) => [m.id, m]));
+          break;
+        case 'threads':
+          snap.threads = new Map((await dataRows<Thread>(client, 'SELECT data FROM threads WHERE circle_id = $1', [id])).map((t) => [t.id, t]));
+          break;
         case 'invites':
           snap.invites.all = new Map((await dataRows<Invite>(client, 'SELECT data FROM invites WHERE circle_id = $1', [id])).map((i) => [i.code, i]));
           break;
