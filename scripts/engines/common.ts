@@ -66,15 +66,21 @@ export function waitForOutput(child: ChildProcess, ready: RegExp, timeoutMs: num
       cleanup();
       reject(new Error(`${what} exited (${signal ?? code}) before it was ready:\n${output}`));
     };
+    const failed = (error: Error) => {
+      cleanup();
+      reject(new Error(`${what} could not be started: ${error.message}`));
+    };
     const cleanup = () => {
       clearTimeout(timer);
       child.stdout?.off('data', check);
       child.stderr?.off('data', check);
       child.off('exit', exited);
+      child.off('error', failed);
     };
     child.stdout?.on('data', check);
     child.stderr?.on('data', check);
     child.once('exit', exited);
+    child.once('error', failed);
   });
   return { output: () => output, ready: promise };
 }

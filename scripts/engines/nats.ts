@@ -2,6 +2,7 @@
 // nats-server`). It can be stopped and started again on the same port, to test what an outage does.
 // With $HEARTH_TEST_NATS_URL set, uses that server instead of starting one (and cannot restart it).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { findExecutable, freePort, killOnExit, stopChild, waitForOutput } from './common.js';
 
 export interface ThrowawayNats {
@@ -26,8 +27,8 @@ export async function startThrowawayNats(): Promise<ThrowawayNats> {
       start: () => Promise.resolve(),
     };
   }
-  const bin = process.env.HEARTH_NATS_SERVER ?? findExecutable(['nats-server']);
-  if (!bin) throw new Error(INSTALL_HINT);
+  const bin = process.env.HEARTH_NATS_SERVER || findExecutable(['nats-server']);
+  if (!bin || !existsSync(bin)) throw new Error(INSTALL_HINT);
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
