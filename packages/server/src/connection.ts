@@ -188,7 +188,7 @@ export class Connection {
         onError: (error) => this.host.logger.warn('could not read events to fill a gap', { error }),
       });
       this.#stream = stream;
-      this.#leaveFeed = this.host.feeds.join(circleId, (events, publishedAt) => stream.offer(events, publishedAt ?? Date.now()));
+      this.#leaveFeed = this.host.feeds.join(circleId, (events, publishedAt) => stream.offer(events, publishedAt));
       const entry = await this.host.service.enter(circleId, credentials, cursor);
       if (this.#state !== 'entering') return; // the socket closed while signing in
       this.#circleId = circleId;

@@ -29,6 +29,8 @@ export class SeqStream {
   #next: number | null = null;
   readonly #pending = new Map<number, { event: CircleEvent; publishedAt: number | null }>();
   #timer: NodeJS.Timeout | null = null;
+  /** A catch-up that failed, to be tried again. */
+  #catchUpRetry: NodeJS.Timeout | null = null;
   #fetching = false;
   #catchUpWanted = false;
   #closed = false;
@@ -56,7 +58,7 @@ export class SeqStream {
     this.#drain();
   }
 
-  offer(events: readonly CircleEvent[], publishedAt: number): void {
+  offer(events: readonly CircleEvent[], publishedAt: number | null): void {
     if (this.#closed) return;
     for (const event of events) {
       if (this.#next !== null && event.seq < this.#next) {
@@ -79,7 +81,9 @@ export class SeqStream {
     this.#closed = true;
     this.#pending.clear();
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#catchUpRetry) clearTimeout(this.#catchUpRetry);
     this.#timer = null;
+    this.#catchUpRetry = null;
   }
 
   #drain(): void {
@@ -133,11 +137,16 @@ export class SeqStream {
       return this.#fill(Number.MAX_SAFE_INTEGER);
     }
     if (failed) {
-      // Storage did not answer: try again shortly while a gap remains.
-      if (this.#pending.size > 0 && !this.#timer) {
+      // Storage did not answer: try again shortly, while a gap remains or a catch-up is unfinished.
+      if (until === Number.MAX_SAFE_INTEGER) {
+        this.#catchUpRetry ??= setTimeout(() => {
+          this.#catchUpRetry = null;
+          this.catchUp();
+        }, RETRY_MS);
+      } else if (this.#pending.size > 0 && !this.#timer) {
         this.#timer = setTimeout(() => {
           this.#timer = null;
-          void this.#fill(Math.min(...this.#pending.keys()) - 1);
+          if (this.#pending.size > 0) void this.#fill(Math.min(...this.#pending.keys()) - 1);
         }, RETRY_MS);
       }
       return;
