@@ -2,6 +2,7 @@ import pg from 'pg';
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
 import type { Ack, CircleRecord } from '@hearth/protocol/rules';
 import type { Logger } from '../logger.js';
+import type { BucketState } from '../rate-limit.js';
 import { normalizeOrigin } from '../origins.js';
 import type { CircleReadTx, CircleServerSettings, CircleTx, Storage, TokenHolder } from '../storage.js';
 import { CircleSnapshot, SnapshotTx, type Need } from './circle-snapshot.js';
@@ -39,8 +40,8 @@ const types = {
  *    message by id, an applied command id, a token, …) the read is recorded and answered empty; the run is
  *    then thrown away, the missing rows are loaded, and the work runs again. Nothing else can change the
  *    circle meanwhile (we hold its lock), so the final run sees exactly the database's state.
- * 4. Write what the final run wrote (one statement per table), `head_seq` advanced by the events appended,
- *    then `COMMIT`. The caller acknowledges only after that.
+ * 4. Write what the final run wrote (one statement, a CTE per table), `head_seq` advanced by the events
+ *    appended, then `COMMIT`. The caller acknowledges only after that.
  *
  * Seqs come from `head_seq` read and written under the row lock, so they are gapless and unique however
  * many processes write: a transaction that rolls back leaves `head_seq` as it was (a sequence would not),
@@ -194,58 +195,50 @@ export class PostgresStorage implements Storage {
     return snap;
   }
 
-  /** Loads what a run needed: point reads of one kind together (`= ANY`), the others one by one. */
+  /** Loads what a run needed: every point read in one statement, listings and pages one by one. */
   async #load(client: pg.PoolClient, snap: CircleSnapshot, needs: Need[]): Promise<void> {
     const id = snap.circleId;
     const keysOf = <K extends Need['t']>(t: K, key: (n: Extract<Need, { t: K }>) => string) =>
       needs.filter((n): n is Extract<Need, { t: K }> => n.t === t).map(key);
-    const byKey = async <R extends Record<string, unknown>>(keys: string[], sql: string, params: unknown[] = [id, keys]) =>
-      keys.length === 0 ? [] : (await client.query<R>(sql, params)).rows;
 
+    // Every point read in one round trip: one sub-select per kind, each keyed by what was asked.
     const messageIds = keysOf('message', (n) => n.id);
-    const found = await byKey<{ id: string; data: Message }>(messageIds, 'SELECT id, data FROM messages WHERE circle_id = $1 AND id = ANY($2)');
-    for (const key of messageIds) snap.messages.set(key, found.find((r) => r.id === key)?.data ?? null);
-
     const authors = keysOf('lastPost', (n) => n.memberId);
-    const posts = await byKey<{ author_id: string; at: number }>(
-      authors,
-      'SELECT author_id, MAX(created_at) AS at FROM messages WHERE circle_id = $1 AND author_id = ANY($2) GROUP BY author_id',
-    );
-    for (const key of authors) snap.lastPosts.set(key, posts.find((r) => r.author_id === key)?.at ?? null);
-
     const commandIds = keysOf('applied', (n) => n.id);
-    const acks = await byKey<{ command_id: string; ack: Ack }>(commandIds, 'SELECT command_id, ack FROM applied_commands WHERE circle_id = $1 AND command_id = ANY($2)');
-    for (const key of commandIds) snap.applied.set(key, acks.find((r) => r.command_id === key)?.ack ?? null);
-
     const hashes = keysOf('token', (n) => n.hash);
-    const holders = await byKey<{ hash: string; circle_id: string; member_id: string | null; request_id: string | null }>(
-      hashes,
-      'SELECT hash, circle_id, member_id, request_id FROM tokens WHERE hash = ANY($1)',
-      [hashes],
-    );
-    for (const key of hashes) {
-      const row = holders.find((r) => r.hash === key);
-      snap.tokens.set(key, row ? ({ circleId: row.circle_id, memberId: row.member_id, requestId: row.request_id } satisfies TokenHolder) : null);
-    }
-
     const bucketKeys = keysOf('bucket', (n) => n.key);
-    const buckets = await byKey<{ key: string; tokens: number; at: number }>(bucketKeys, 'SELECT key, tokens, at FROM buckets WHERE circle_id = $1 AND key = ANY($2)');
-    for (const key of bucketKeys) {
-      const row = buckets.find((r) => r.key === key);
-      snap.buckets.set(key, row ? { tokens: row.tokens, at: row.at } : null);
-    }
-
     const codes = keysOf('invite', (n) => n.code);
-    const invites = await byKey<{ data: Invite }>(codes, 'SELECT data FROM invites WHERE circle_id = $1 AND code = ANY($2)');
-    for (const key of codes) snap.invites.points.set(key, invites.find((r) => r.data.code === key)?.data ?? null);
-
     const reportIds = keysOf('report', (n) => n.id);
-    const reports = await byKey<{ data: Report }>(reportIds, 'SELECT data FROM reports WHERE circle_id = $1 AND id = ANY($2)');
-    for (const key of reportIds) snap.reports.points.set(key, reports.find((r) => r.data.id === key)?.data ?? null);
-
     const requestIds = keysOf('request', (n) => n.id);
-    const requests = await byKey<{ data: JoinRequest }>(requestIds, 'SELECT data FROM join_requests WHERE circle_id = $1 AND id = ANY($2)');
-    for (const key of requestIds) snap.requests.points.set(key, requests.find((r) => r.data.id === key)?.data ?? null);
+    const asked = [messageIds, authors, commandIds, hashes, bucketKeys, codes, reportIds, requestIds];
+    if (asked.some((keys) => keys.length > 0)) {
+      const { rows } = await client.query<Record<string, Record<string, unknown> | null>>(
+        `SELECT
+           (SELECT jsonb_object_agg(id, data) FROM messages WHERE circle_id = $1 AND id = ANY($2::text[])) AS messages,
+           (SELECT jsonb_object_agg(author_id, at) FROM (SELECT author_id, MAX(created_at) AS at FROM messages
+              WHERE circle_id = $1 AND author_id = ANY($3::text[]) GROUP BY author_id) AS p) AS last_posts,
+           (SELECT jsonb_object_agg(command_id, ack) FROM applied_commands WHERE circle_id = $1 AND command_id = ANY($4::text[])) AS applied,
+           (SELECT jsonb_object_agg(hash, jsonb_build_object('circleId', circle_id, 'memberId', member_id, 'requestId', request_id))
+              FROM tokens WHERE hash = ANY($5::text[])) AS tokens,
+           (SELECT jsonb_object_agg(key, jsonb_build_object('tokens', tokens, 'at', at)) FROM buckets WHERE circle_id = $1 AND key = ANY($6::text[])) AS buckets,
+           (SELECT jsonb_object_agg(code, data) FROM invites WHERE circle_id = $1 AND code = ANY($7::text[])) AS invites,
+           (SELECT jsonb_object_agg(id, data) FROM reports WHERE circle_id = $1 AND id = ANY($8::text[])) AS reports,
+           (SELECT jsonb_object_agg(id, data) FROM join_requests WHERE circle_id = $1 AND id = ANY($9::text[])) AS requests`,
+        [id, ...asked],
+      );
+      const found = rows[0]!;
+      const fill = <T>(keys: string[], column: string, into: Map<string, T | null>) => {
+        for (const key of keys) into.set(key, ((found[column] ?? {})[key] as T | undefined) ?? null);
+      };
+      fill<Message>(messageIds, 'messages', snap.messages);
+      fill<number>(authors, 'last_posts', snap.lastPosts);
+      fill<Ack>(commandIds, 'applied', snap.applied);
+      fill<TokenHolder>(hashes, 'tokens', snap.tokens);
+      fill<BucketState>(bucketKeys, 'buckets', snap.buckets);
+      fill<Invite>(codes, 'invites', snap.invites.points);
+      fill<Report>(reportIds, 'reports', snap.reports.points);
+      fill<JoinRequest>(requestIds, 'requests', snap.requests.points);
+    }
 
     for (const need of needs) {
       switch (need.t) {
@@ -302,115 +295,100 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  /** Writes what the final run wrote: one statement per table it touched. */
+  /**
+   * Writes what the final run wrote in one round trip: a statement of data-modifying CTEs, one per table
+   * touched (each gets its rows as one JSON array). Token operations, which may act on each other's rows,
+   * follow one by one, in order; they are rare (joins, removals).
+   */
   async #flush(client: pg.PoolClient, tx: SnapshotTx): Promise<void> {
-    const id = tx.circleId;
-    const q = (sql: string, params: unknown[]) => client.query(sql, params);
-    const json = (values: unknown[]) => JSON.stringify(values);
+    const params: unknown[] = [tx.circleId];
+    const $ = (value: unknown) => `$${params.push(value)}`;
+    const json = (values: unknown) => $(JSON.stringify(values));
     const upserts = <T>(writes: Map<string, T | null>) => [...writes.values()].filter((v): v is T => v !== null);
     const deletes = <T>(writes: Map<string, T | null>) => [...writes].filter(([, v]) => v === null).map(([k]) => k);
+    const parts: string[] = [];
 
-    if (tx.record) await q('UPDATE circles SET record = $2 WHERE id = $1', [id, JSON.stringify(tx.record)]);
-    if (tx.settings) {
-      await q('UPDATE circles SET sso_secret = $2, allowed_origins = $3 WHERE id = $1', [
-        id,
-        tx.settings.ssoSecret,
-        JSON.stringify(tx.settings.allowedOrigins.map(normalizeOrigin)),
-      ]);
-    }
+    // The circle's row changes in one UPDATE: a row updated twice in one statement keeps only one change.
+    const circle: string[] = [];
+    if (tx.record) circle.push(`record = ${json(tx.record)}::jsonb`);
+    if (tx.settings) circle.push(`sso_secret = ${$(tx.settings.ssoSecret)}, allowed_origins = ${json(tx.settings.allowedOrigins.map(normalizeOrigin))}::jsonb`);
+    if (tx.appended.length) circle.push(`head_seq = ${$(tx.headSeq())}`);
+    if (circle.length) parts.push(`UPDATE circles SET ${circle.join(', ')} WHERE id = $1`);
 
     const members = upserts(tx.members);
     if (members.length) {
-      await q(
-        `INSERT INTO members (circle_id, id, banned, data)
-         SELECT $1, m->>'id', (m->>'state') = 'banned', m FROM jsonb_array_elements($2::jsonb) AS m
-         ON CONFLICT (circle_id, id) DO UPDATE SET banned = excluded.banned, data = excluded.data`,
-        [id, json(members)],
-      );
+      parts.push(`INSERT INTO members (circle_id, id, banned, data)
+        SELECT $1, m->>'id', (m->>'state') = 'banned', m FROM jsonb_array_elements(${json(members)}::jsonb) AS m
+        ON CONFLICT (circle_id, id) DO UPDATE SET banned = excluded.banned, data = excluded.data`);
     }
     const goneMembers = deletes(tx.members);
-    if (goneMembers.length) await q('DELETE FROM members WHERE circle_id = $1 AND id = ANY($2)', [id, goneMembers]);
+    if (goneMembers.length) parts.push(`DELETE FROM members WHERE circle_id = $1 AND id = ANY(${$(goneMembers)}::text[])`);
 
     const threads = upserts(tx.threads);
     if (threads.length) {
-      await q(
-        `INSERT INTO threads (circle_id, id, key, data)
-         SELECT $1, t->>'id', t->>'key', t FROM jsonb_array_elements($2::jsonb) AS t
-         ON CONFLICT (circle_id, id) DO UPDATE SET key = excluded.key, data = excluded.data`,
-        [id, json(threads)],
-      );
+      parts.push(`INSERT INTO threads (circle_id, id, key, data)
+        SELECT $1, t->>'id', t->>'key', t FROM jsonb_array_elements(${json(threads)}::jsonb) AS t
+        ON CONFLICT (circle_id, id) DO UPDATE SET key = excluded.key, data = excluded.data`);
     }
 
     const messages = upserts(tx.messages);
     if (messages.length) {
-      await q(
-        `INSERT INTO messages (circle_id, id, thread_id, author_id, seq, created_at, data)
-         SELECT $1, m->>'id', m->>'threadId', m->>'authorId', (m->>'seq')::bigint, (m->>'createdAt')::bigint, m FROM jsonb_array_elements($2::jsonb) AS m
-         ON CONFLICT (circle_id, id) DO UPDATE SET thread_id = excluded.thread_id, seq = excluded.seq, data = excluded.data`,
-        [id, json(messages)],
-      );
+      parts.push(`INSERT INTO messages (circle_id, id, thread_id, author_id, seq, created_at, data)
+        SELECT $1, m->>'id', m->>'threadId', m->>'authorId', (m->>'seq')::bigint, (m->>'createdAt')::bigint, m FROM jsonb_array_elements(${json(messages)}::jsonb) AS m
+        ON CONFLICT (circle_id, id) DO UPDATE SET thread_id = excluded.thread_id, seq = excluded.seq, data = excluded.data`);
     }
 
     const invites = upserts(tx.invites);
     if (invites.length) {
-      await q(
-        `INSERT INTO invites (circle_id, code, data) SELECT $1, i->>'code', i FROM jsonb_array_elements($2::jsonb) AS i
-         ON CONFLICT (circle_id, code) DO UPDATE SET data = excluded.data`,
-        [id, json(invites)],
-      );
+      parts.push(`INSERT INTO invites (circle_id, code, data) SELECT $1, i->>'code', i FROM jsonb_array_elements(${json(invites)}::jsonb) AS i
+        ON CONFLICT (circle_id, code) DO UPDATE SET data = excluded.data`);
     }
 
     const reports = upserts(tx.reports);
     if (reports.length) {
-      await q(
-        `INSERT INTO reports (circle_id, id, resolved, created_at, data)
-         SELECT $1, r->>'id', jsonb_typeof(r->'resolvedAt') <> 'null', (r->>'createdAt')::bigint, r FROM jsonb_array_elements($2::jsonb) AS r
-         ON CONFLICT (circle_id, id) DO UPDATE SET resolved = excluded.resolved, data = excluded.data`,
-        [id, json(reports)],
-      );
+      parts.push(`INSERT INTO reports (circle_id, id, resolved, created_at, data)
+        SELECT $1, r->>'id', jsonb_typeof(r->'resolvedAt') <> 'null', (r->>'createdAt')::bigint, r FROM jsonb_array_elements(${json(reports)}::jsonb) AS r
+        ON CONFLICT (circle_id, id) DO UPDATE SET resolved = excluded.resolved, data = excluded.data`);
     }
 
     const requests = upserts(tx.requests);
     if (requests.length) {
-      await q(
-        `INSERT INTO join_requests (circle_id, id, created_at, data)
-         SELECT $1, r->>'id', (r->>'createdAt')::bigint, r FROM jsonb_array_elements($2::jsonb) AS r
-         ON CONFLICT (circle_id, id) DO UPDATE SET data = excluded.data`,
-        [id, json(requests)],
-      );
+      parts.push(`INSERT INTO join_requests (circle_id, id, created_at, data)
+        SELECT $1, r->>'id', (r->>'createdAt')::bigint, r FROM jsonb_array_elements(${json(requests)}::jsonb) AS r
+        ON CONFLICT (circle_id, id) DO UPDATE SET data = excluded.data`);
     }
     const goneRequests = deletes(tx.requests);
-    if (goneRequests.length) await q('DELETE FROM join_requests WHERE circle_id = $1 AND id = ANY($2)', [id, goneRequests]);
+    if (goneRequests.length) parts.push(`DELETE FROM join_requests WHERE circle_id = $1 AND id = ANY(${$(goneRequests)}::text[])`);
 
     if (tx.auditEntries.length) {
       // In written order, so `pos` orders entries of the same ms.
-      await q(
-        `INSERT INTO audit (circle_id, id, at, data)
-         SELECT $1, a.e->>'id', (a.e->>'at')::bigint, a.e FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(e, n) ORDER BY a.n`,
-        [id, json(tx.auditEntries)],
-      );
+      parts.push(`INSERT INTO audit (circle_id, id, at, data)
+        SELECT $1, a.e->>'id', (a.e->>'at')::bigint, a.e FROM jsonb_array_elements(${json(tx.auditEntries)}::jsonb) WITH ORDINALITY AS a(e, n) ORDER BY a.n`);
     }
 
     if (tx.appended.length) {
-      await q(
-        `INSERT INTO events (circle_id, seq, data) SELECT $1, (e->>'seq')::bigint, e FROM jsonb_array_elements($2::jsonb) AS e`,
-        [id, json(tx.appended)],
-      );
-      await q('UPDATE circles SET head_seq = $2 WHERE id = $1', [id, tx.headSeq()]);
+      parts.push(`INSERT INTO events (circle_id, seq, data) SELECT $1, (e->>'seq')::bigint, e FROM jsonb_array_elements(${json(tx.appended)}::jsonb) AS e`);
     }
 
     if (tx.appliedAcks.size) {
-      await q(
-        `INSERT INTO applied_commands (circle_id, command_id, ack)
-         SELECT $1, a.key, a.value FROM jsonb_each($2::jsonb) AS a
-         ON CONFLICT (circle_id, command_id) DO UPDATE SET ack = excluded.ack`,
-        [id, JSON.stringify(Object.fromEntries(tx.appliedAcks))],
-      );
+      parts.push(`INSERT INTO applied_commands (circle_id, command_id, ack)
+        SELECT $1, a.key, a.value FROM jsonb_each(${json(Object.fromEntries(tx.appliedAcks))}::jsonb) AS a
+        ON CONFLICT (circle_id, command_id) DO UPDATE SET ack = excluded.ack`);
+    }
+
+    if (tx.buckets.size) {
+      parts.push(`INSERT INTO buckets (circle_id, key, tokens, at)
+        SELECT $1, b.key, (b.value->>'tokens')::double precision, (b.value->>'at')::bigint FROM jsonb_each(${json(Object.fromEntries(tx.buckets))}::jsonb) AS b
+        ON CONFLICT (circle_id, key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at`);
+    }
+
+    if (parts.length) {
+      await client.query(`WITH ${parts.map((sql, i) => `w${i} AS (${sql})`).join(',\n')} SELECT 1`, params);
     }
 
     for (const op of tx.tokenOps) {
       if (op.op === 'put') {
-        await q('INSERT INTO tokens (hash, circle_id, member_id, request_id, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        await client.query('INSERT INTO tokens (hash, circle_id, member_id, request_id, created_at) VALUES ($1, $2, $3, $4, $5)', [
           op.hash,
           op.holder.circleId,
           op.holder.memberId,
@@ -418,19 +396,10 @@ export class PostgresStorage implements Storage {
           op.now,
         ]);
       } else if (op.op === 'promote') {
-        await q('UPDATE tokens SET member_id = $3, request_id = NULL WHERE circle_id = $1 AND request_id = $2', [id, op.requestId, op.memberId]);
+        await client.query('UPDATE tokens SET member_id = $3, request_id = NULL WHERE circle_id = $1 AND request_id = $2', [tx.circleId, op.requestId, op.memberId]);
       } else {
-        await q('DELETE FROM tokens WHERE circle_id = $1 AND member_id = $2', [id, op.memberId]);
+        await client.query('DELETE FROM tokens WHERE circle_id = $1 AND member_id = $2', [tx.circleId, op.memberId]);
       }
-    }
-
-    if (tx.buckets.size) {
-      await q(
-        `INSERT INTO buckets (circle_id, key, tokens, at)
-         SELECT $1, b.key, (b.value->>'tokens')::double precision, (b.value->>'at')::bigint FROM jsonb_each($2::jsonb) AS b
-         ON CONFLICT (circle_id, key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at`,
-        [id, JSON.stringify(Object.fromEntries(tx.buckets))],
-      );
     }
   }
 }
