@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHearthServer, type HearthServer } from '@hearth/server';
+import { createHearthServer, createLogger, type HearthServer } from '@hearth/server';
 import { createHostBackend } from '../examples/blog/host-backend.js';
 import { createExampleBackend } from '../examples/custom-transport/backend.js';
 
@@ -47,7 +47,7 @@ interface Saved {
 export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite> {
   mkdirSync(options.dataDir, { recursive: true });
   let server: HearthServer | null = null;
-  const hostBackend = createHostBackend({ secret: () => server?.storage.getServerSettings(DEMO_CIRCLE)?.ssoSecret ?? null });
+  const hostBackend = createHostBackend({ secret: async () => (server ? server.storage.read(DEMO_CIRCLE, (tx) => tx.serverSettings().ssoSecret) : null) });
   const exampleBackend = createExampleBackend({ basePath: '/custom-transport' });
   server = await createHearthServer({
     dataFile: path.join(options.dataDir, 'hearth.db'),
@@ -58,9 +58,9 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
     // The Vue example: Vue 3 creates a Trusted Types policy named `vue`.
     trustedTypesPolicies: ['vue'],
     handleRequest: async (req, res) => (await hostBackend(req, res)) || (await exampleBackend.handle(req, res)),
-    ...(options.log ? { log: options.log } : {}),
+    ...(options.log ? { log: options.log } : { logger: createLogger({ format: 'text' }) }),
   });
-  const demo = ensureDemoCircle(server, path.join(options.dataDir, 'demo.json'));
+  const demo = await ensureDemoCircle(server, path.join(options.dataDir, 'demo.json'));
   const example = exampleBackend.createCircle(EXAMPLE_CIRCLE, 'A circle on its own backend');
   const running = server;
   return {
@@ -76,7 +76,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
 }
 
 /** The demo circle and an invite to it: made on the first run, repaired when missing, remembered in demo.json. */
-function ensureDemoCircle(server: HearthServer, file: string): DemoSite['demo'] {
+async function ensureDemoCircle(server: HearthServer, file: string): Promise<DemoSite['demo']> {
   const { service } = server;
   let saved: Saved | null = null;
   try {
@@ -84,8 +84,8 @@ function ensureDemoCircle(server: HearthServer, file: string): DemoSite['demo'] 
   } catch {
     // first run, or the file was removed: made again below
   }
-  if (!server.storage.repository(DEMO_CIRCLE)) {
-    const created = service.createCircle({
+  if (!(await server.storage.listCircleIds()).includes(DEMO_CIRCLE)) {
+    const created = await service.createCircle({
       id: DEMO_CIRCLE,
       name: 'Demo circle',
       description: 'A circle to try Hearth in: the landing page, the blog and the examples all talk here.',
@@ -98,10 +98,11 @@ function ensureDemoCircle(server: HearthServer, file: string): DemoSite['demo'] 
   }
   saved ??= { circle: DEMO_CIRCLE, ownerId: null, ownerToken: null, inviteCode: null };
   // Data folders from before the sign-on example get a secret too.
-  if (!service.hasSso(DEMO_CIRCLE)) service.setSsoSecret(DEMO_CIRCLE);
-  const invite = saved.inviteCode ? server.storage.repository(DEMO_CIRCLE)!.getInvite(saved.inviteCode) : undefined;
+  if (!(await service.hasSso(DEMO_CIRCLE))) await service.setSsoSecret(DEMO_CIRCLE);
+  const code = saved.inviteCode;
+  const invite = code ? await server.storage.read(DEMO_CIRCLE, (tx) => tx.repo.getInvite(code)) : undefined;
   const usable = invite && !invite.revoked && (invite.expiresAt === null || invite.expiresAt > Date.now()) && (invite.maxUses === null || invite.uses < invite.maxUses);
-  if (!usable) saved.inviteCode = service.createInvite(DEMO_CIRCLE, { expiresInMs: null, maxUses: null }).code;
+  if (!usable) saved.inviteCode = (await service.createInvite(DEMO_CIRCLE, { expiresInMs: null, maxUses: null })).code;
   writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
   return { inviteCode: saved.inviteCode!, ownerToken: saved.ownerToken, ownerId: saved.ownerId };
 }

@@ -15,7 +15,7 @@ import { SignJWT } from 'jose';
 
 export interface HostBackendOptions {
   /** The circle's sign-on secret, read when a token is minted (so a rotated secret is picked up). */
-  secret: () => string | null;
+  secret: () => string | null | Promise<string | null>;
   /** Where the routes live. Default `/blog/api`. */
   basePath?: string;
   /** Lifetime of a minted token. It is only needed to join, so it can be short. Default 600 s. */
@@ -69,7 +69,7 @@ export function createHostBackend(options: HostBackendOptions): (req: IncomingMe
     if (route === 'POST /hearth-token') {
       const user = signedIn(req);
       if (!user) return reply(res, 401, { error: { code: 'unauthorized', message: 'sign in to the blog first' } });
-      const secret = options.secret();
+      const secret = await options.secret();
       if (!secret) return reply(res, 503, { error: { code: 'unavailable', message: 'the circle does not accept sign-on' } });
       // What Hearth reads: `sub` (stable per user: the same sub is the same member), `name`, `exp`.
       const token = await new SignJWT({ name: user.name })

@@ -34,9 +34,9 @@ describe('the blog example', { skip: notBuilt }, () => {
     await waitForMessage(ana, 'Twelve people is a room, not a stadium.');
     assert.deepEqual((await shownMessages(ana)).map((m) => m.body), ['Twelve people is a room, not a stadium.']);
 
-    assert.deepEqual(storedBodies(h.site, '/blog/small-rooms/'), ['Twelve people is a room, not a stadium.']);
-    assert.deepEqual(storedBodies(h.site, '/blog/slow-reading/'), ['One chapter a night: Middlemarch.']);
-    const threads = (h.site.server.service.exportCircle('demo') as { threads: { key: string | null; title: string }[] }).threads;
+    assert.deepEqual(await storedBodies(h.site, '/blog/small-rooms/'), ['Twelve people is a room, not a stadium.']);
+    assert.deepEqual(await storedBodies(h.site, '/blog/slow-reading/'), ['One chapter a night: Middlemarch.']);
+    const threads = ((await h.site.server.service.exportCircle('demo')) as { threads: { key: string | null; title: string }[] }).threads;
     assert.equal(threads.find((t) => t.key === '/blog/small-rooms/')?.title, 'Why small rooms', 'the first post named the thread after the article');
     await h.assertNoProblems();
   });
@@ -57,7 +57,7 @@ describe('the blog example', { skip: notBuilt }, () => {
     await joinByInvite(wren, 'Wren');
     await post(wren, 'Letters are slower, and kinder.');
     await waitForMessage(wren, 'Letters are slower, and kinder.');
-    assert.equal(h.site.server.storage.repository('demo')!.getInvite(code)?.uses, 1, 'the invite was used once');
+    assert.equal((await h.site.server.storage.read('demo', (tx) => tx.repo.getInvite(code)))?.uses, 1, 'the invite was used once');
 
     // The owner opens the post's thread in the whole-circle view and hides the message.
     await clickByText(owner, inside('hearth-circle', 'nav button'), 'Threads');
@@ -95,10 +95,10 @@ describe('the blog example', { skip: notBuilt }, () => {
     const shown = await waitForMessage(page, 'Signed in with my blog account.');
     assert.equal(shown.find((m) => m.body === 'Signed in with my blog account.')?.author, 'Juniper', 'the name the blog gave');
 
-    const members = h.site.server.service.exportCircle('demo') as { members: { id: string; displayName: string }[] };
+    const members = (await h.site.server.service.exportCircle('demo')) as { members: { id: string; displayName: string }[] };
     const member = members.members.find((m) => m.displayName === 'Juniper');
     assert.match(member?.id ?? '', /^sso_/, 'a sign-on member, derived from the blog’s user id');
-    const secret = h.site.server.storage.getServerSettings('demo')!.ssoSecret!;
+    const secret = (await h.site.server.storage.read('demo', (tx) => tx.serverSettings().ssoSecret))!;
     assert.ok(secret.length >= 32);
     await waitUntil(async () => bodies.length, (n) => n > 5, 'the responses to be read');
     assert.ok(bodies.some((text) => /"token":"ey/.test(text)), 'the page got a signed token');

@@ -55,7 +55,7 @@ describe('the drop-in examples', { skip: notBuilt }, () => {
     await page.keyboard.press('Enter');
     await post(page, 'One tag was enough.');
     await waitForMessage(page, 'One tag was enough.');
-    const stored = (h.site.server.service.exportCircle('demo') as { messages: { body: string }[] }).messages.map((m) => m.body);
+    const stored = ((await h.site.server.service.exportCircle('demo')) as { messages: { body: string }[] }).messages.map((m) => m.body);
     assert.ok(stored.includes('One tag was enough.'), 'stored by the server');
     await h.assertNoProblems();
   });
@@ -89,7 +89,7 @@ describe('the drop-in examples', { skip: notBuilt }, () => {
     assert.equal(send, 'Senden');
     await post(page, 'Guten Abend aus dem Kreis.');
     await waitForMessage(page, 'Guten Abend aus dem Kreis.');
-    assert.deepEqual(storedBodies(h.site, '/drop-in/themed.html'), ['Guten Abend aus dem Kreis.']);
+    assert.deepEqual(await storedBodies(h.site, '/drop-in/themed.html'), ['Guten Abend aus dem Kreis.']);
     await h.assertNoProblems();
   });
 });

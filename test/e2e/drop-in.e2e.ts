@@ -78,9 +78,9 @@ describe('the drop-in against the reference server', { skip: !existsSync(bundleF
       bundleFile,
       log: () => {},
     });
-    const created = server.service.createCircle({ id: 'e2e', name: 'Slow readers', ownerName: 'Host' });
+    const created = await server.service.createCircle({ id: 'e2e', name: 'Slow readers', ownerName: 'Host' });
     ownerToken = created.ownerToken;
-    inviteCode = server.service.createInvite('e2e', { maxUses: null, expiresInMs: null }).code;
+    inviteCode = (await server.service.createInvite('e2e', { maxUses: null, expiresInMs: null })).code;
     browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   });
 

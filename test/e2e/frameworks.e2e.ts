@@ -41,7 +41,7 @@ describe('the headless and framework examples', { skip: notBuilt }, () => {
     const body = 'No components, just the client. <b>as text</b>';
     await waitUntil(() => headlessMessages(page), (list) => list.some((m) => m.body === body && !m.pending), 'the message, confirmed');
     assert.equal(await page.$('#messages b'), null, 'user text is never HTML');
-    assert.deepEqual(storedBodies(h.site, '/headless/'), [body]);
+    assert.deepEqual(await storedBodies(h.site, '/headless/'), [body]);
 
     // A reload signs in with the saved token and loads the thread from the server.
     await page.reload();
@@ -64,7 +64,7 @@ describe('the headless and framework examples', { skip: notBuilt }, () => {
       await post(page, body);
       await waitForMessage(page, body);
       await waitUntil(() => text(page, `#${framework}-sent`), (sent) => sent === '1', 'the send event counted by the app');
-      assert.deepEqual(storedBodies(h.site, `/${framework}/`), [body]);
+      assert.deepEqual(await storedBodies(h.site, `/${framework}/`), [body]);
 
       // A prop from the app reaches the element: the theme switch.
       await page.select('select', 'dark');

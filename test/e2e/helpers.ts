@@ -130,8 +130,8 @@ export function waitForMessage(page: Page, body: string, host = 'hearth-circle')
 }
 
 /** Bodies of the messages the server stored in a thread, by its key (the round trip's other end). */
-export function storedBodies(site: DemoSite, threadKey: string): string[] {
-  const data = site.server.service.exportCircle('demo') as { threads: { id: string; key: string | null }[]; messages: { threadId: string; body: string }[] };
+export async function storedBodies(site: DemoSite, threadKey: string): Promise<string[]> {
+  const data = (await site.server.service.exportCircle('demo')) as { threads: { id: string; key: string | null }[]; messages: { threadId: string; body: string }[] };
   const thread = data.threads.find((t) => t.key === threadKey);
   return thread ? data.messages.filter((m) => m.threadId === thread.id).map((m) => m.body) : [];
 }

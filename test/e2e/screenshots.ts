@@ -26,14 +26,14 @@ const server = await createHearthServer({
 });
 
 try {
-  const { ownerToken } = server.service.createCircle({
+  const { ownerToken } = await server.service.createCircle({
     id: 'e2e',
     name: 'Slow readers',
     ownerName: 'Maren (host)',
     norms: 'Be kind. Quote generously, spoil carefully (use ||spoilers||). What is said here stays here.',
     reactions: ['📚', '❤️', '😂', '🤔', '🌱'],
   });
-  const invite = server.service.createInvite('e2e', { maxUses: null, expiresInMs: null }).code;
+  const invite = (await server.service.createInvite('e2e', { maxUses: null, expiresInMs: null })).code;
   const connect = (credentials: Parameters<CircleClient['join']>[0]) => {
     const client = createCircleClient({
       transport: createWebSocketTransport({ url: server.url, WebSocket: WebSocket as unknown as SocketConstructor }),

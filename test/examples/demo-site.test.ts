@@ -22,7 +22,7 @@ describe('the npm start site', () => {
   it('makes the demo circle with sign-on, an invite and demo.json on the first run, and keeps them on the next', async () => {
     const dataDir = tempDir();
     const first = await startDemoSite({ dataDir, port: 0, log: () => {} });
-    const secret = first.server.storage.getServerSettings('demo')?.ssoSecret;
+    const secret = await first.server.storage.read('demo', (tx) => tx.serverSettings().ssoSecret);
     await first.close();
     assert.ok(secret && secret.length >= 32, 'a sign-on secret was generated');
     const saved = JSON.parse(readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as { ownerToken: string; inviteCode: string };
@@ -34,7 +34,7 @@ describe('the npm start site', () => {
     const second = await startDemoSite({ dataDir, port: 0, log: () => {} });
     try {
       assert.equal(second.demo.inviteCode, first.demo.inviteCode, 'the same invitation link');
-      assert.equal(second.server.storage.getServerSettings('demo')?.ssoSecret, secret, 'the same secret');
+      assert.equal(await second.server.storage.read('demo', (tx) => tx.serverSettings().ssoSecret), secret, 'the same secret');
       assert.notEqual(second.example.inviteCode, first.example.inviteCode, 'the custom transport backend starts afresh');
     } finally {
       await second.close();
@@ -45,14 +45,14 @@ describe('the npm start site', () => {
     const dataDir = tempDir();
     const storage = createSqliteStorage({ file: path.join(dataDir, 'hearth.db') });
     const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
-    service.createCircle({ id: 'demo', name: 'Demo circle' });
-    storage.close();
+    await service.createCircle({ id: 'demo', name: 'Demo circle' });
+    await storage.close();
 
     const site = await startDemoSite({ dataDir, port: 0, log: () => {} });
     try {
-      assert.ok(site.server.service.hasSso('demo'), 'sign-on turned on');
+      assert.ok(await site.server.service.hasSso('demo'), 'sign-on turned on');
       assert.equal(site.demo.ownerToken, null, 'the owner token of a circle made elsewhere is not known');
-      const invite = site.server.storage.repository('demo')!.getInvite(site.demo.inviteCode);
+      const invite = await site.server.storage.read('demo', (tx) => tx.repo.getInvite(site.demo.inviteCode));
       assert.equal(invite?.expiresAt, null, 'an invite that does not expire');
     } finally {
       await site.close();

@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A backend whose `unleash` starts the kill loop and whose `heal` waits for it to finish. */
 async function crashingBackend(real: RealServer, integrity: string[]): Promise<ChaosBackend & { killing: () => boolean }> {
   const circle = `crash-${seed}`;
-  const { ownerToken, inviteCode } = real.createCircle({ id: circle, name: 'Crash loop', reactions: ['+1', 'heart'] });
+  const { ownerToken, inviteCode } = await real.createCircle({ id: circle, name: 'Crash loop', reactions: ['+1', 'heart'] });
   const proxy = await startFaultProxy(real.process.port, { random: () => 1 });
   const random = seededRandom(seed ^ 0xdead);
   let kills = 0;

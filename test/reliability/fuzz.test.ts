@@ -172,7 +172,7 @@ test(`the server survives ${FRAMES.toLocaleString('en')} fuzzed frames, answers 
   const real: RealServer = await startRealServer(undefined, 'hearth-fuzz-');
   try {
     const circle = 'fuzz';
-    const { ownerToken, inviteCode } = real.createCircle({ id: circle, name: 'Fuzz', reactions: ['+1', 'heart'], memberCap: 10_000 });
+    const { ownerToken, inviteCode } = await real.createCircle({ id: circle, name: 'Fuzz', reactions: ['+1', 'heart'], memberCap: 10_000 });
     const owner: Credentials = { kind: 'token', token: ownerToken };
     const connect = async (credentials: Credentials) => {
       const client = await RawClient.open(real.process.socketUrl);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { nanoid } from 'nanoid';
 import { SignJWT } from 'jose';
 import type { Command, CommandInput, Credentials } from '@hearth/protocol';
-import { RawClient, startServer, type TestServer } from '../server/helpers.js';
+import { RawClient, headSeq, startServer, type TestServer } from '../server/helpers.js';
 
 let t: TestServer;
 before(async () => {
@@ -70,12 +70,12 @@ const EXPECTED: Record<string, Row> = {
 async function fixture() {
   const { service } = t.server;
   const id = `m-${nanoid(10).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
-  const created = service.createCircle({ id, name: 'Matrix', reactions: ['+1'], sso: true });
-  const invite = service.createInvite(id, { maxUses: null, expiresInMs: null });
-  const spareInvite = service.createInvite(id, { maxUses: null, expiresInMs: null });
+  const created = await service.createCircle({ id, name: 'Matrix', reactions: ['+1'], sso: true });
+  const invite = await service.createInvite(id, { maxUses: null, expiresInMs: null });
+  const spareInvite = await service.createInvite(id, { maxUses: null, expiresInMs: null });
   const ownerId = created.ownerId;
-  const run = (actorId: string, command: CommandInput) => {
-    const ack = service.execute(id, actorId, { ...command, id: nanoid() } as Command);
+  const run = async (actorId: string, command: CommandInput) => {
+    const ack = await service.execute(id, actorId, { ...command, id: nanoid() } as Command);
     if (!ack.ok) throw new Error(`fixture: ${command.type} refused: ${ack.error.message}`);
     return ack;
   };
@@ -89,35 +89,35 @@ async function fixture() {
   const banned = await join('Banned');
   const target = await join('Target');
   const departed = await join('Departed');
-  run(ownerId, { type: 'mod.role', memberId: moderator.memberId, role: 'moderator' });
+  await run(ownerId, { type: 'mod.role', memberId: moderator.memberId, role: 'moderator' });
 
   const threadId = nanoid();
-  run(ownerId, { type: 'thread.create', threadId, title: 'Matrix' });
+  await run(ownerId, { type: 'thread.create', threadId, title: 'Matrix' });
   const messageOf: Record<string, string> = {};
   for (const [name, memberId] of [['owner', ownerId], ['moderator', moderator.memberId], ['member', member.memberId], ['muted', muted.memberId], ['target', target.memberId]] as const) {
     messageOf[name] = nanoid();
-    run(memberId, { type: 'message.post', messageId: messageOf[name]!, threadId, body: `by ${name}` });
+    await run(memberId, { type: 'message.post', messageId: messageOf[name]!, threadId, body: `by ${name}` });
   }
   const hidden = nanoid();
-  run(target.memberId, { type: 'message.post', messageId: hidden, threadId, body: 'hidden one' });
-  run(ownerId, { type: 'mod.hide', messageId: hidden, reason: 'fixture' });
+  await run(target.memberId, { type: 'message.post', messageId: hidden, threadId, body: 'hidden one' });
+  await run(ownerId, { type: 'mod.hide', messageId: hidden, reason: 'fixture' });
   const reportId = nanoid();
-  run(member.memberId, { type: 'message.report', reportId, messageId: messageOf.target!, reason: 'fixture' });
-  run(ownerId, { type: 'mod.mute', memberId: muted.memberId, until: t.clock.now + 3_600_000, reason: 'fixture' });
-  run(ownerId, { type: 'mod.ban', memberId: banned.memberId, reason: 'fixture' });
-  run(departed.memberId, { type: 'member.leave' });
+  await run(member.memberId, { type: 'message.report', reportId, messageId: messageOf.target!, reason: 'fixture' });
+  await run(ownerId, { type: 'mod.mute', memberId: muted.memberId, until: t.clock.now + 3_600_000, reason: 'fixture' });
+  await run(ownerId, { type: 'mod.ban', memberId: banned.memberId, reason: 'fixture' });
+  await run(departed.memberId, { type: 'member.leave' });
 
   // Two people waiting to be let in.
-  run(ownerId, { type: 'circle.update', access: 'request' });
+  await run(ownerId, { type: 'circle.update', access: 'request' });
   const requestIds: string[] = [];
   for (const name of ['Asker one', 'Asker two']) {
     await service.enter(id, { kind: 'request', displayName: name, acceptNorms: true }, null).catch(() => {});
   }
-  const listed = run(ownerId, { type: 'request.list' });
+  const listed = await run(ownerId, { type: 'request.list' });
   for (const request of (listed.result as { requests: { id: string }[] }).requests) requestIds.push(request.id);
   assert.equal(requestIds.length, 2, 'fixture: two join requests');
 
-  const other = service.createCircle({ id: `${id}-b`, name: 'Another circle' });
+  const other = await service.createCircle({ id: `${id}-b`, name: 'Another circle' });
   const ssoSecret = created.ssoSecret!;
   const expiredJwt = await new SignJWT({ sub: 'late-reader', name: 'Late' })
     .setProtectedHeader({ alg: 'HS256' })
@@ -174,7 +174,7 @@ async function fixture() {
       default: throw new Error(`no command for row ${row}`);
     }
   };
-  return { id, credentials, commandFor, memberIdOf, head: () => t.server.storage.headSeq(id) };
+  return { id, credentials, commandFor, memberIdOf, head: () => headSeq(t, id) };
 }
 
 test('permissions matrix: every command × every actor over the wire', { timeout: 10 * 60 * 1000 }, async (tc) => {
@@ -191,7 +191,7 @@ test('permissions matrix: every command × every actor over the wire', { timeout
     for (const actor of actors) {
       const f = await fixture();
       const command = { ...f.commandFor(row, actor), id: nanoid() } as Command;
-      const headBefore = f.head();
+      const headBefore = await f.head();
       const client = await RawClient.open(t);
       let got: string;
       let expected: string;
@@ -201,7 +201,7 @@ test('permissions matrix: every command × every actor over the wire', { timeout
         const ack = await client.command(command);
         got = ack.ok ? 'ok' : ack.error.code;
         if (ack.ok && !row.endsWith('.list') && ack.seq !== null) {
-          if (f.head() <= headBefore) mismatches.push(`${row} × ${actor}: acked with seq ${ack.seq} but nothing was stored`);
+          if ((await f.head()) <= headBefore) mismatches.push(`${row} × ${actor}: acked with seq ${ack.seq} but nothing was stored`);
         }
       } else {
         // Whatever an outsider sends before a successful hello is refused; then their hello is refused too.
@@ -215,7 +215,7 @@ test('permissions matrix: every command × every actor over the wire', { timeout
         }
       }
       cells++;
-      if (got !== 'ok' && f.head() !== headBefore) mismatches.push(`${row} × ${actor}: refused with ${got} but the circle changed`);
+      if (got !== 'ok' && (await f.head()) !== headBefore) mismatches.push(`${row} × ${actor}: refused with ${got} but the circle changed`);
       if (got !== expected) mismatches.push(`${row} × ${actor}: got ${got}, expected ${expected}`);
       line.push(got);
       client.close();

@@ -24,7 +24,7 @@ export interface RealServer {
   readonly service: CircleService;
   /** A read-only connection to the data file: what the server has durably stored. */
   readonly db: Database.Database;
-  createCircle(init: CircleInit): { ownerToken: string; ownerId: string; inviteCode: string };
+  createCircle(init: CircleInit): Promise<{ ownerToken: string; ownerId: string; inviteCode: string }>;
   events(circleId: string): CircleEvent[];
   messages(circleId: string): Message[];
   headSeq(circleId: string): number;
@@ -48,9 +48,9 @@ export async function startRealServer(extra: string[] = UNLIMITED, prefix = 'hea
     process: await startServerProcess(dataFile, extra),
     service,
     db,
-    createCircle(init) {
-      const created = service.createCircle(init);
-      const invite = service.createInvite(init.id, { maxUses: null, expiresInMs: null });
+    async createCircle(init) {
+      const created = await service.createCircle(init);
+      const invite = await service.createInvite(init.id, { maxUses: null, expiresInMs: null });
       return { ownerToken: created.ownerToken, ownerId: created.ownerId, inviteCode: invite.code };
     },
     events: (circleId) => (db.prepare('SELECT data FROM events WHERE circle_id = ? ORDER BY seq').all(circleId) as { data: string }[]).map((r) => JSON.parse(r.data) as CircleEvent),
@@ -70,7 +70,7 @@ export async function startRealServer(extra: string[] = UNLIMITED, prefix = 'hea
     async close() {
       await real.process.kill('SIGTERM');
       db.close();
-      storage.close();
+      await storage.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -95,7 +95,7 @@ export const FAST_TRANSPORT = { pingIntervalMs: 200, silenceTimeoutMs: 800, conn
 export function proxiedBackend(real: RealServer): (seed: number) => Promise<ChaosBackend> {
   return async (seed) => {
     const circle = `chaos-${seed}`;
-    const { ownerToken, inviteCode } = real.createCircle({ id: circle, name: `Chaos ${seed}`, reactions: ['+1', 'heart'] });
+    const { ownerToken, inviteCode } = await real.createCircle({ id: circle, name: `Chaos ${seed}`, reactions: ['+1', 'heart'] });
     // The proxy draws from its own stream, so the clients' draws (commands, jitter) do not shift its faults.
     const proxy = await startFaultProxy(real.process.port, { random: seededRandom(seed ^ 0x5eed), ...PROXY_FAULTS });
     return {

@@ -4,7 +4,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanoid } from 'nanoid';
 import { LIMITS } from '@hearth/protocol';
-import { RawClient, inviteCredentials, makeCircle, signIn, sleep, startServer, type TestServer } from './helpers.js';
+import { RawClient, headSeq, inviteCredentials, makeCircle, signIn, sleep, startServer, stored, type TestServer } from './helpers.js';
 
 const servers: TestServer[] = [];
 const clients: RawClient[] = [];
@@ -20,7 +20,7 @@ async function server(options: Parameters<typeof startServer>[0] = {}) {
 }
 
 async function world(t: TestServer) {
-  const circle = makeCircle(t);
+  const circle = await makeCircle(t);
   const owner = await signIn(t, circle.id, circle.owner);
   const member = await signIn(t, circle.id, inviteCredentials(circle.inviteCode));
   clients.push(owner.client, member.client);
@@ -42,8 +42,8 @@ describe('rate limits', () => {
     assert.ok(limited.length >= 2, 'the rest were limited');
     const first = limited[0]!;
     assert.ok(!first.ok && first.error.retryAfterMs! > 0 && first.error.retryAfterMs! <= 1000, 'says how long to wait');
-    const stored = t.server.storage.allMessages(member.session.circleId).filter((m) => m.body.startsWith('flood'));
-    assert.equal(stored.length, ok, 'limited posts were not stored');
+    const kept = (await stored(t, member.session.circleId, (tx) => tx.allMessages())).filter((m) => m.body.startsWith('flood'));
+    assert.equal(kept.length, ok, 'limited posts were not stored');
     assert.equal((await post(owner.client, 'I can still talk')).ok, true, 'another member is unaffected');
   });
 
@@ -98,7 +98,7 @@ describe('bad frames', () => {
     const t = await server();
     const { member, threadId } = await world(t);
     const circleId = member.session.circleId;
-    const head = t.server.storage.headSeq(circleId);
+    const head = (await headSeq(t, circleId));
     const c = member.client;
     const cases: [string, string | Buffer, string][] = [
       ['not JSON', '{"v":1,', 'invalid'],
@@ -130,7 +130,7 @@ describe('bad frames', () => {
       assert.equal(ack.ok, false, command.type);
       assert.equal(!ack.ok && ack.error.code, code, JSON.stringify(command).slice(0, 80));
     }
-    assert.equal(t.server.storage.headSeq(circleId), head, 'no bad frame changed anything');
+    assert.equal((await headSeq(t, circleId)), head, 'no bad frame changed anything');
     assert.equal(c.closed, null, 'the connection survives bad frames');
     assert.equal((await c.command({ type: 'message.post', messageId: nanoid(), threadId, body: 'still fine' })).ok, true);
   });
@@ -139,12 +139,12 @@ describe('bad frames', () => {
     const t = await server();
     const { member, threadId } = await world(t);
     const c = member.client;
-    const head = t.server.storage.headSeq(member.session.circleId);
+    const head = (await headSeq(t, member.session.circleId));
     const id = nanoid();
     c.send({ type: 'command', command: { id, type: 'message.post', messageId: nanoid(), threadId, body: 'x'.repeat(LIMITS.frameMaxBytes) } });
     const ack = await c.next('ack', (f) => f.id === id);
     assert.equal(!ack.ok && ack.error.code, 'too_large');
-    assert.equal(t.server.storage.headSeq(member.session.circleId), head);
+    assert.equal((await headSeq(t, member.session.circleId)), head);
     c.sendRaw('x'.repeat(LIMITS.frameMaxBytes * 8));
     const closed = await c.waitClosed();
     assert.equal(closed.code, 1009, 'message too big');

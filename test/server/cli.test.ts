@@ -50,8 +50,8 @@ describe('hearth-server CLI', () => {
     // A reader joins (through the service on the same file, as the running server would).
     const storage = createSqliteStorage({ file: data });
     const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
-    const entry = service.enterVerified('readers', { kind: 'invite', code: invite.code, displayName: 'Ada', acceptNorms: true }, null, null);
-    storage.close();
+    const entry = await service.enterVerified('readers', { kind: 'invite', code: invite.code, displayName: 'Ada', acceptNorms: true }, null, null);
+    await storage.close();
 
     const member = await runJson<Member>(['member', 'role', '--circle', 'readers', '--member', entry.member.id, '--role', 'moderator', '--data', data]);
     assert.equal(member.role, 'moderator');
@@ -97,7 +97,7 @@ describe('hearth-server CLI', () => {
       try {
         return await new CircleService({ storage, fanOut: createInProcessFanOut() }).enter('readers', { kind: 'sso', jwt, acceptNorms: true }, null);
       } finally {
-        storage.close();
+        await storage.close();
       }
     };
     const first = await runJson<{ circle: string; ssoSecret: string }>(['circle', 'sso', '--circle', 'readers', '--data', data]);
@@ -123,9 +123,9 @@ describe('hearth-server CLI', () => {
     const running = await createHearthServer({ dataFile: live, port: 0, log: () => {} });
     const copy = path.join(dir, 'backup.db');
     try {
-      const created = running.service.createCircle({ id: 'kept', name: 'Kept' });
+      const created = await running.service.createCircle({ id: 'kept', name: 'Kept' });
       for (let i = 0; i < 5; i++) {
-        running.service.execute('kept', created.ownerId, { id: `command-${i}-backup`, type: 'message.post', threadKey: '/kept', threadTitle: 'Kept', messageId: `message-${i}-backup`, body: `message ${i}` } as Command);
+        await running.service.execute('kept', created.ownerId, { id: `command-${i}-backup`, type: 'message.post', threadKey: '/kept', threadTitle: 'Kept', messageId: `message-${i}-backup`, body: `message ${i}` } as Command);
       }
       const result = await run(['backup', '--data', live, '--out', copy]);
       assert.equal(result.status, 0, result.stderr);
@@ -139,11 +139,29 @@ describe('hearth-server CLI', () => {
     }
     const restored = await createHearthServer({ dataFile: copy, port: 0, log: () => {} });
     try {
-      const bodies = (restored.service.exportCircle('kept') as { messages: { body: string }[] }).messages.map((m) => m.body);
+      const bodies = ((await restored.service.exportCircle('kept')) as { messages: { body: string }[] }).messages.map((m) => m.body);
       assert.deepEqual(bodies, [0, 1, 2, 3, 4].map((i) => `message ${i}`));
     } finally {
       await restored.close();
     }
     assert.equal((await run(['backup', '--data', path.join(dir, 'missing.db'), '--out', path.join(dir, 'x.db')])).status, 2);
+  });
+
+  it('takes PostgreSQL and NATS for several processes, and says what it expects', async () => {
+    const help = await run(['start', '--help']);
+    for (const option of ['--database URL', '--nats URL', '--pool-size', '--log-format', '--metrics', '--drain-timeout-ms', '/readyz']) {
+      assert.ok(help.stdout.includes(option), `start --help mentions ${option}`);
+    }
+    const wrongDb = await run(['member', 'list', '--circle', 'readers', '--database', 'mysql://db/hearth']);
+    assert.equal(wrongDb.status, 2);
+    assert.match(wrongDb.stderr, /--database takes a PostgreSQL URL/);
+    const both = await run(['member', 'list', '--circle', 'readers', '--data', data, '--database', 'postgres://db/hearth']);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /not both/);
+    const wrongNats = await run(['start', '--database', 'postgres://db/hearth', '--nats', 'http://nats:4222']);
+    assert.equal(wrongNats.status, 2);
+    assert.match(wrongNats.stderr, /--nats takes NATS server URLs/);
+    const format = await run(['start', '--log-format', 'xml']);
+    assert.equal(format.status, 2);
   });
 });

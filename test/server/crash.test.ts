@@ -69,7 +69,10 @@ describe('crash safety', () => {
 
     // Everyone posts as fast as acks come back; the server dies mid-stream.
     const posting = posters.map((p) => postUntilDead(p, threadId));
-    await sleep(400);
+    // Kill once a good number of posts went through, however slow the machine is right now (a fixed delay
+    // sometimes let fewer than ten through on a loaded machine), and while every poster has one in flight.
+    const deadline = Date.now() + 20_000;
+    while (posters.reduce((n, p) => n + p.acked.length, 0) < 20 && Date.now() < deadline) await sleep(10);
     await first.kill('SIGKILL');
     await Promise.all(posting);
     const acked = posters.flatMap((p) => p.acked);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { nanoid } from 'nanoid';
 import type { CommandInput, Credentials, ServerFrame, Session } from '@hearth/protocol';
-import { createHearthServer, type HearthServer, type HearthServerOptions } from '@hearth/server';
+import { createHearthServer, silentLogger, type CircleReadTx, type HearthServer, type HearthServerOptions } from '@hearth/server';
 
 export interface TestServer {
   server: HearthServer;
@@ -35,7 +35,7 @@ export async function startServer(options: HearthServerOptions = {}): Promise<Te
     port: 0,
     host: '127.0.0.1',
     now: () => clock.now,
-    log: () => {},
+    logger: silentLogger,
     rateLimits: { member: { capacity: 1000, refillPerSecond: 1000 }, ip: { capacity: 10_000, refillPerSecond: 10_000 } },
     ...options,
   });
@@ -52,11 +52,23 @@ export async function startServer(options: HearthServerOptions = {}): Promise<Te
 }
 
 /** A circle with an owner and a multi-use invite. */
-export function makeCircle(t: TestServer, init: Partial<Parameters<HearthServer['service']['createCircle']>[0]> = {}) {
+export async function makeCircle(t: TestServer, init: Partial<Parameters<HearthServer['service']['createCircle']>[0]> = {}) {
   const id = init.id ?? `c-${nanoid(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
-  const created = t.server.service.createCircle({ name: 'Test circle', ...init, id });
-  const invite = t.server.service.createInvite(id, { maxUses: null, expiresInMs: null });
+  const created = await t.server.service.createCircle({ name: 'Test circle', ...init, id });
+  const invite = await t.server.service.createInvite(id, { maxUses: null, expiresInMs: null });
   return { id, ...created, inviteCode: invite.code, owner: { kind: 'token', token: created.ownerToken } as Credentials };
+}
+
+export type TestCircle = Awaited<ReturnType<typeof makeCircle>>;
+
+/** Reads a circle's stored state (what a test checks after the fact). */
+export function stored<T>(t: TestServer, circleId: string, read: (tx: CircleReadTx) => T): Promise<T> {
+  return t.server.storage.read(circleId, read);
+}
+
+/** Seq of a circle's newest stored event. */
+export function headSeq(t: TestServer, circleId: string): Promise<number> {
+  return stored(t, circleId, (tx) => tx.headSeq());
 }
 
 export const inviteCredentials = (code: string, displayName = `Reader ${nanoid(4)}`): Credentials => ({ kind: 'invite', code, displayName, acceptNorms: true });

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { RawClient, expectRefused, makeCircle, startServer, tempDir, type TestServer } from './helpers.js';
+import { RawClient, expectRefused, makeCircle, startServer, tempDir, type TestCircle, type TestServer } from './helpers.js';
 
 let t: TestServer;
-let circleWithOrigin: ReturnType<typeof makeCircle>;
-let otherCircle: ReturnType<typeof makeCircle>;
+let circleWithOrigin: TestCircle;
+let otherCircle: TestCircle;
 const clients: RawClient[] = [];
 
 before(async () => {
@@ -23,8 +23,8 @@ before(async () => {
   writeFileSync(path.join(site, 'hearth-moderation.js'), 'console.log("moderation part")');
   symlinkSync(path.join(site, 'secret.txt'), path.join(site, 'public', 'link.txt'));
   t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'] });
-  circleWithOrigin = makeCircle(t, { allowedOrigins: ['https://blog.example'] });
-  otherCircle = makeCircle(t);
+  circleWithOrigin = await makeCircle(t, { allowedOrigins: ['https://blog.example'] });
+  otherCircle = await makeCircle(t);
 });
 after(async () => {
   for (const c of clients) c.close();
@@ -85,6 +85,40 @@ describe('HTTP', () => {
     assert.equal(health.headers['access-control-allow-origin'], undefined, 'no CORS for an unknown origin');
     assert.equal((await get('/healthz', { Origin: 'https://everywhere.example' })).headers['access-control-allow-origin'], 'https://everywhere.example');
     assert.equal((await get('/healthz', {}, 'POST')).status, 405);
+  });
+
+  it('reports readiness and Prometheus metrics, and a stopping server takes no new connection', async () => {
+    const ready = await get('/readyz');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(JSON.parse(ready.body), { ready: true, checks: { storage: 'ok', broker: 'ok', server: 'ok' } });
+
+    const { client } = await (async () => {
+      const c = await RawClient.open(t);
+      clients.push(c);
+      await c.hello(otherCircle.id, otherCircle.owner);
+      return { client: c };
+    })();
+    assert.equal((await client.command({ type: 'thread.create', threadId: 'metrics-thread', title: 'Counted' })).ok, true);
+    assert.equal((await client.command({ type: 'message.post', messageId: 'metrics-msg-1', threadId: 'no-such-thread', body: 'x' })).ok, false);
+    const metrics = await get('/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(String(metrics.headers['content-type']), /^text\/plain/);
+    assert.match(metrics.body, /^hearth_connections [1-9]/m, 'open connections');
+    assert.match(metrics.body, /^hearth_commands_total\{type="thread.create",outcome="ok"\} 1$/m);
+    assert.match(metrics.body, /^hearth_commands_total\{type="message.post",outcome="not_found"\} 1$/m);
+    assert.match(metrics.body, /^hearth_errors_total\{code="not_found"\} [1-9]/m);
+    assert.match(metrics.body, /^hearth_command_duration_seconds_count [1-9]/m);
+    assert.ok(!metrics.body.includes(otherCircle.id), 'no circle ids in metrics');
+
+    // A second server: metrics off, and from the moment close() begins no connection is accepted.
+    const other = await startServer({ metrics: false });
+    const port = other.server.port;
+    const status = async (p: string) => new Promise<number>((resolve) => request({ host: '127.0.0.1', port, path: p }, (res) => (res.resume(), resolve(res.statusCode!))).on('error', () => resolve(0)).end());
+    assert.equal(await status('/metrics'), 404, 'metrics can be turned off');
+    assert.equal(await status('/readyz'), 200);
+    const closing = other.close();
+    assert.equal(await status('/readyz'), 0, 'no new connection is accepted once stopping');
+    await closing;
   });
 
   it('checks the Origin of WebSocket upgrades: same origin and allowed origins only, per circle at hello', async () => {

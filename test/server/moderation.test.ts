@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanoid } from 'nanoid';
-import { RawClient, expectRefused, inviteCredentials, makeCircle, signIn, startServer, type TestServer } from './helpers.js';
+import { RawClient, expectRefused, headSeq, inviteCredentials, makeCircle, signIn, startServer, stored, type TestServer } from './helpers.js';
 
 let t: TestServer;
 const clients: RawClient[] = [];
@@ -17,7 +17,7 @@ after(async () => {
 });
 
 async function world() {
-  const circle = makeCircle(t);
+  const circle = await makeCircle(t);
   const owner = await signIn(t, circle.id, circle.owner);
   const member = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Troll'));
   const bystander = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Bystander'));
@@ -82,10 +82,10 @@ describe('moderation on live connections', () => {
     const id = nanoid();
     const command = { id, type: 'message.post' as const, messageId: nanoid(), threadId, body: 'once' };
     const first = await member.client.command(command);
-    const head = t.server.storage.headSeq(member.session.circleId);
+    const head = (await headSeq(t, member.session.circleId));
     const second = await member.client.command(command);
     assert.deepEqual(second, first);
-    assert.equal(t.server.storage.headSeq(member.session.circleId), head);
+    assert.equal((await headSeq(t, member.session.circleId)), head);
   });
 });
 
@@ -93,7 +93,7 @@ describe('resume', () => {
   it('replays the events after a recent cursor, in order, as the member may see them; an old cursor gets null', async () => {
     const small = await startServer({ replayLimit: 10 });
     try {
-      const circle = makeCircle(small);
+      const circle = await makeCircle(small);
       const owner = await signIn(small, circle.id, circle.owner);
       clients.push(owner.client);
       const threadId = nanoid();

@@ -177,7 +177,7 @@ describe('WebSocket transport', () => {
   it('against the real server: history paging errors reject with their code', async () => {
     const t = await startServer();
     servers.push(t);
-    const circle = makeCircle(t);
+    const circle = await makeCircle(t);
     const transport = createWebSocketTransport({ url: t.server.url, WebSocket });
     await transport.connect({ circle: circle.id, credentials: inviteCredentials(circle.inviteCode), cursor: null }, recorder().sink);
     await expectRefused(transport.history({ threadId: nanoid(), before: null, limit: 10 }), 'not_found');

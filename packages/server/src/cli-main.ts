@@ -3,19 +3,52 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HearthError, type AccessMode, type Role } from '@hearth/protocol';
-import { createInProcessFanOut } from './fanout.js';
+import { createInProcessFanOut, type FanOut } from './fanout.js';
+import { createLogger, silentLogger } from './logger.js';
+import { connectNatsFanOut } from './nats/nats-fanout.js';
+import { openPostgresStorage } from './postgres/postgres-storage.js';
 import type { BucketSpec } from './rate-limit.js';
 import { createHearthServer, DEFAULT_MAX_CONNECTIONS_PER_IP, DEFAULT_RATE_LIMITS } from './server.js';
 import { CircleService } from './service.js';
 import { backupSqliteFile, createSqliteStorage } from './sqlite/sqlite-storage.js';
+import type { Storage } from './storage.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 class UsageError extends Error {}
 
-const DATA = { data: { type: 'string', short: 'd' } } as const satisfies Options;
+const STORE = {
+  data: { type: 'string', short: 'd' },
+  database: { type: 'string' },
+  nats: { type: 'string' },
+} as const satisfies Options;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
 const defaultData = () => process.env.HEARTH_DATA ?? 'hearth.db';
+
+/** Where the data is: `--database URL` (or $HEARTH_DATABASE_URL) for PostgreSQL, else the SQLite `--data` file. */
+function storeOf(values: Record<string, unknown>): { database: string } | { dataFile: string } {
+  const database = str(values.database) ?? (str(values.data) === undefined ? process.env.HEARTH_DATABASE_URL || undefined : undefined);
+  if (database !== undefined) {
+    if (str(values.data) !== undefined) throw new UsageError('give --data (SQLite) or --database (PostgreSQL), not both');
+    if (!/^postgres(ql)?:\/\//.test(database)) throw new UsageError('--database takes a PostgreSQL URL: postgres://user:password@host:5432/database');
+    return { database };
+  }
+  return { dataFile: str(values.data) ?? defaultData() };
+}
+
+/** `--nats URL` (or $HEARTH_NATS_URL), or none. */
+function natsOf(values: Record<string, unknown>): string | undefined {
+  const nats = str(values.nats) ?? (process.env.HEARTH_NATS_URL || undefined);
+  if (nats !== undefined && !nats.split(',').every((u) => /^(nats|tls):\/\/[^\s]+$/.test(u.trim()))) {
+    throw new UsageError('--nats takes NATS server URLs: nats://host:4222 (comma-separated for a cluster)');
+  }
+  return nats;
+}
+
+/** A URL without its password, for printing. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
 
 const USAGE = `hearth-server — the Hearth reference server
 
@@ -29,7 +62,11 @@ Usage:
   hearth-server export         write a circle's data as JSON
   hearth-server backup         copy the data file, safely, while the server runs
 
-Run any command with --help for its options. Every command takes --data FILE (default: $HEARTH_DATA or ./hearth.db).
+Run any command with --help for its options. Every command works on the same store as the server:
+  --data, -d FILE     a SQLite data file (default: $HEARTH_DATA or ./hearth.db), or
+  --database URL      a PostgreSQL database shared by several server processes (default: $HEARTH_DATABASE_URL)
+  --nats URL          with --database: a NATS server that carries events between processes (default: $HEARTH_NATS_URL);
+                      administration commands publish their changes there so connected members see them at once
 `;
 
 /** Where a command writes: the process's streams, or a test's buffers. */
@@ -52,7 +89,12 @@ const COMMANDS: Record<string, Command> = {
 
   --port, -p N              port to listen on (default 8787; 0 = any free port)
   --host ADDRESS            address to listen on (default 127.0.0.1: this machine only)
-  --data, -d FILE           SQLite data file, created when missing
+  --data, -d FILE           SQLite data file, created when missing (one server process)
+  --database URL            PostgreSQL instead (postgres://user:password@host:5432/db): several server processes
+                            share it; the schema is migrated on start
+  --nats URL                NATS server(s), comma-separated (nats://host:4222): events committed by one process
+                            reach the members connected to the others; use it with --database
+  --pool-size N             PostgreSQL connections of this process (default 10)
   --allowed-origins LIST    comma-separated origins whose pages may embed every circle (e.g. https://blog.example.org)
   --trusted-proxies LIST    comma-separated proxy addresses whose X-Forwarded-For is believed
   --static DIR              folder to serve at /
@@ -60,6 +102,12 @@ const COMMANDS: Record<string, Command> = {
   --rate-member BURST/RATE  commands per member: burst, then per second (default 20/2)
   --rate-ip BURST/RATE      frames per client address (default 300/50)
   --max-connections-per-ip N  open sockets per client address (default 64)
+  --log-format FORMAT       json (default: one JSON object per line on standard error) or text
+  --metrics on|off          Prometheus metrics at /metrics (default on)
+  --drain-timeout-ms N      on SIGTERM/SIGINT, how long commands in flight may take before sockets close (default 10000)
+
+Endpoints besides the app: /healthz (alive), /readyz (store and broker reachable, not shutting down), /metrics.
+SIGTERM or SIGINT drains: readiness turns 503, commands in flight are answered, clients are asked to reconnect.
 `,
     options: {
       port: { type: 'string', short: 'p' },
@@ -71,14 +119,30 @@ const COMMANDS: Record<string, Command> = {
       'rate-member': { type: 'string' },
       'rate-ip': { type: 'string' },
       'max-connections-per-ip': { type: 'string' },
+      'pool-size': { type: 'string' },
+      'log-format': { type: 'string' },
+      metrics: { type: 'string' },
+      'drain-timeout-ms': { type: 'string' },
     },
     async run(values, io) {
-      const data = str(values.data) ?? defaultData();
+      const store = storeOf(values);
+      const nats = natsOf(values);
       const port = int(values.port, 'port') ?? 8787;
+      const format = str(values['log-format']) ?? 'json';
+      if (format !== 'json' && format !== 'text') throw new UsageError('--log-format must be json or text');
+      const metrics = str(values.metrics) ?? 'on';
+      if (metrics !== 'on' && metrics !== 'off') throw new UsageError('--metrics must be on or off');
+      const logger = createLogger({ format });
       let server;
       try {
         server = await createHearthServer({
-          dataFile: data,
+          ...store,
+          ...(nats !== undefined ? { nats } : {}),
+          ...(values['pool-size'] !== undefined ? { poolSize: int(values['pool-size'], 'pool-size')! } : {}),
+          logger,
+          metrics: metrics === 'on',
+          processMetrics: metrics === 'on',
+          drainTimeoutMs: int(values['drain-timeout-ms'], 'drain-timeout-ms') ?? 10_000,
           port,
           host: str(values.host) ?? '127.0.0.1',
           allowedOrigins: list(values['allowed-origins']),
@@ -94,9 +158,17 @@ const COMMANDS: Record<string, Command> = {
         }
         throw error;
       }
-      io.out(`Hearth server listening on ${server.url} (data: ${data})\n`);
+      const where = 'database' in store ? redact(store.database) : store.dataFile;
+      io.out(`Hearth server listening on ${server.url} (data: ${where}${nats ? `, fan-out: ${nats}` : ''})\n`);
       const stop = () => {
-        server.close().then(() => process.exit(0));
+        logger.info('stopping: draining connections');
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error('stopping failed', { error });
+            process.exit(1);
+          },
+        );
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -133,13 +205,13 @@ Prints JSON: the circle, the owner's id and member token, the invite code and th
       'invite-max-uses': { type: 'string' },
       'invite-expires': { type: 'string' },
     },
-    run(values, io) {
+    async run(values, io) {
       const id = required(values.id, 'id');
       const name = required(values.name, 'name');
       const access = str(values.access);
       if (access !== undefined && !['invite', 'request', 'open-link'].includes(access)) throw new UsageError('--access must be invite, request or open-link');
-      withService(values, (service) => {
-        const created = service.createCircle({
+      await withService(values, async (service) => {
+        const created = await service.createCircle({
           id,
           name,
           ...(str(values.description) !== undefined ? { description: str(values.description)! } : {}),
@@ -150,7 +222,7 @@ Prints JSON: the circle, the owner's id and member token, the invite code and th
           allowedOrigins: list(values['allowed-origins']),
           sso: values.sso === true,
         });
-        const invite = service.createInvite(id, {
+        const invite = await service.createInvite(id, {
           maxUses: int(values['invite-max-uses'], 'invite-max-uses') ?? null,
           expiresInMs: duration(values['invite-expires']),
         });
@@ -167,10 +239,10 @@ working at once; members who already joined keep their membership), and prints t
 Give it to your site's backend only. --off turns sign-on off.
 `,
     options: { circle: { type: 'string' }, off: { type: 'boolean' } },
-    run(values, io) {
+    async run(values, io) {
       const circle = required(values.circle, 'circle');
-      withService(values, (service) => {
-        const ssoSecret = values.off === true ? service.setSsoSecret(circle, null) : service.setSsoSecret(circle);
+      await withService(values, async (service) => {
+        const ssoSecret = values.off === true ? await service.setSsoSecret(circle, null) : await service.setSsoSecret(circle);
         print(io, { circle, ssoSecret });
       });
     },
@@ -186,11 +258,10 @@ Give it to your site's backend only. --off turns sign-on off.
 Prints the invite as JSON.
 `,
     options: { circle: { type: 'string' }, 'max-uses': { type: 'string' }, expires: { type: 'string' } },
-    run(values, io) {
+    async run(values, io) {
       const circle = required(values.circle, 'circle');
-      withService(values, (service) => {
-        print(io, service.createInvite(circle, { maxUses: int(values['max-uses'], 'max-uses') ?? null, expiresInMs: duration(values.expires) }));
-      });
+      const options = { maxUses: int(values['max-uses'], 'max-uses') ?? null, expiresInMs: duration(values.expires) };
+      await withService(values, async (service) => print(io, await service.createInvite(circle, options)));
     },
   },
 
@@ -200,9 +271,9 @@ Prints the invite as JSON.
 Prints the circle's members as JSON.
 `,
     options: { circle: { type: 'string' } },
-    run(values, io) {
+    async run(values, io) {
       const circle = required(values.circle, 'circle');
-      withService(values, (service) => print(io, (service.exportCircle(circle) as { members: unknown }).members));
+      await withService(values, async (service) => print(io, ((await service.exportCircle(circle)) as { members: unknown }).members));
     },
   },
 
@@ -214,12 +285,12 @@ Prints the circle's members as JSON.
 Prints the member as JSON. Connected clients see the change when their next event arrives or they reconnect.
 `,
     options: { circle: { type: 'string' }, member: { type: 'string' }, role: { type: 'string' }, reason: { type: 'string' } },
-    run(values, io) {
+    async run(values, io) {
       const circle = required(values.circle, 'circle');
       const member = required(values.member, 'member');
       const role = required(values.role, 'role');
       if (!['owner', 'moderator', 'member'].includes(role)) throw new UsageError('--role must be member, moderator or owner');
-      withService(values, (service) => print(io, service.setRole(circle, member, role as Role, str(values.reason))));
+      await withService(values, async (service) => print(io, await service.setRole(circle, member, role as Role, str(values.reason))));
     },
   },
 
@@ -230,10 +301,10 @@ Writes everything the circle holds (circle, members, threads, messages, invites,
 to FILE or standard output. Member tokens and the sign-on secret are never exported.
 `,
     options: { circle: { type: 'string' }, out: { type: 'string', short: 'o' } },
-    run(values, io) {
+    async run(values, io) {
       const circle = required(values.circle, 'circle');
-      withService(values, (service) => {
-        const json = `${JSON.stringify(service.exportCircle(circle), null, 2)}\n`;
+      await withService(values, async (service) => {
+        const json = `${JSON.stringify(await service.exportCircle(circle), null, 2)}\n`;
         const out = str(values.out);
         if (out) writeFileSync(out, json, { mode: 0o600 });
         else io.out(json);
@@ -251,7 +322,9 @@ To restore, stop the server and start it with --data pointing at the copy (or co
     options: { out: { type: 'string', short: 'o' } },
     async run(values, io) {
       const out = required(values.out, 'out');
-      const data = str(values.data) ?? defaultData();
+      const store = storeOf(values);
+      if ('database' in store) throw new UsageError('a PostgreSQL store is backed up with pg_dump: see docs/scaling.md');
+      const data = store.dataFile;
       if (!existsSync(data)) throw new UsageError(`there is no data file at ${data}`);
       if (existsSync(out)) throw new UsageError(`${out} already exists: back up to a new file`);
       await backupSqliteFile(data, out);
@@ -260,12 +333,18 @@ To restore, stop the server and start it with --data pointing at the copy (or co
   },
 };
 
-function withService(values: Record<string, unknown>, fn: (service: CircleService) => void): void {
-  const storage = createSqliteStorage({ file: str(values.data) ?? defaultData() });
+/** Opens the store (and NATS, when given, so running servers hear of the change), runs `fn`, closes both. */
+async function withService(values: Record<string, unknown>, fn: (service: CircleService) => Promise<void>): Promise<void> {
+  const store = storeOf(values);
+  const nats = natsOf(values);
+  const storage: Storage = 'database' in store ? await openPostgresStorage({ url: store.database }) : createSqliteStorage({ file: store.dataFile });
+  let fanOut: FanOut | null = null;
   try {
-    fn(new CircleService({ storage, fanOut: createInProcessFanOut() }));
+    fanOut = nats ? await connectNatsFanOut({ servers: nats, logger: silentLogger }) : createInProcessFanOut();
+    await fn(new CircleService({ storage, fanOut }));
   } finally {
-    storage.close();
+    await fanOut?.close();
+    await storage.close();
   }
 }
 
@@ -322,7 +401,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   }
   const command = COMMANDS[name]!;
   try {
-    const { values } = parseArgs({ args: argv.slice(name.split(' ').length), options: { ...command.options, ...DATA, ...HELP }, strict: true });
+    const { values } = parseArgs({ args: argv.slice(name.split(' ').length), options: { ...command.options, ...STORE, ...HELP }, strict: true });
     if (values.help) {
       io.out(command.usage);
       return 0;

@@ -1,22 +1,28 @@
 import type { WebSocket } from 'ws';
 import {
   HearthError, PROTOCOL_VERSION, parseClientFrame,
-  type CircleEvent, type ErrorInfo, type Member, type ServerFrame,
+  type CircleEvent, type ClientFrame, type ErrorInfo, type Member, type ServerFrame,
 } from '@hearth/protocol';
+import type { Ack } from '@hearth/protocol/rules';
 import { viewEventFor } from '@hearth/protocol/rules';
-import type { CircleService } from './service.js';
+import type { CircleFeeds } from './feeds.js';
+import type { Logger } from './logger.js';
+import type { ServerMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { CircleService } from './service.js';
+import { SeqStream } from './seq-stream.js';
 
 /** What a connection needs from the server around it. */
 export interface ConnectionHost {
   service: CircleService;
-  memberLimiter: RateLimiter;
+  feeds: CircleFeeds;
   ipLimiter: RateLimiter;
   /** Whether a page of `origin` may use `circleId` (null origin: not a browser, always allowed). */
-  originAllowed(origin: string | null, circleId: string): boolean;
+  originAllowed(origin: string | null, circleId: string): Promise<boolean>;
   /** Close a connection whose client reads too slowly once this much is queued. */
   maxBufferedBytes: number;
-  log(message: string, error?: unknown): void;
+  logger: Logger;
+  metrics: ServerMetrics;
 }
 
 /** Close codes: 1000 after a fatal error frame (the frame says why), 1001 when the server stops. */
@@ -32,11 +38,17 @@ export class Connection {
   #state: State = 'greeting';
   #circleId: string | null = null;
   #member: Member | null = null;
-  /** Seq of the last event this client has (from its session or delivered live). */
-  #lastSeq = 0;
-  #unsubscribe: (() => void) | null = null;
-  /** Set once the member was banned or removed: the socket is about to close. */
-  #ending = false;
+  /** This connection's events, in order from its session's head on, gaps filled from storage. */
+  #stream: SeqStream | null = null;
+  #leaveFeed: (() => void) | null = null;
+  /** Set once the member was banned or removed: the socket closes once the commands in flight are answered. */
+  #ending: ErrorInfo | null = null;
+  /** Commands of this connection run one after another, in the order they arrived (the tail of the queue). */
+  #commands: Promise<void> = Promise.resolve();
+  #inFlight = 0;
+  #settled: (() => void)[] = [];
+  /** Set while the server shuts down: frames are no longer handled. */
+  #draining = false;
   /** Set by the heartbeat; a socket that misses a whole interval is dropped. */
   alive = true;
 
@@ -60,9 +72,29 @@ export class Connection {
     return this.#member?.id ?? null;
   }
 
+  /** Commands received and not yet answered. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Stops handling frames (the server is shutting down). A command sent from now on goes unanswered: the
+   * client still has it in its outbox and sends it again after reconnecting, and its id makes that harmless.
+   */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /** Resolves once every command received so far has been answered. */
+  settled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settled.push(resolve));
+  }
+
   /** Ends the connection with an error frame saying why; the client should not expect more. */
   fail(error: ErrorInfo, extra: { token?: string } = {}): void {
     if (this.#state === 'closed') return;
+    this.host.metrics.errors.inc({ code: error.code });
     this.#send({ v: PROTOCOL_VERSION, type: 'error', error, id: null, fatal: true, ...extra });
     this.#closed();
     this.socket.close(CLOSE_AFTER_ERROR, error.code);
@@ -71,13 +103,13 @@ export class Connection {
   // ── Frames in ────────────────────────────────────────────────────────────────────────────────
 
   #onMessage(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
-    if (this.#state === 'closed') return;
+    if (this.#state === 'closed' || this.#draining) return;
     this.alive = true;
     try {
       this.#handle(data, isBinary);
     } catch (error) {
       // Input never crashes the server: whatever slipped through becomes an `internal` error frame.
-      this.host.log('unexpected error while handling a frame', error);
+      this.host.logger.error('unexpected error while handling a frame', { error });
       this.#error({ code: 'internal', message: 'the server could not handle this frame' }, null);
     }
   }
@@ -98,45 +130,73 @@ export class Connection {
         return void this.#hello(frame.circle, frame.credentials, frame.cursor);
       case 'command': {
         if (this.#state !== 'open' || this.#ending) return this.#ackError(frame.command.id, { code: 'unauthorized', message: 'say hello before sending commands' });
-        const key = `${this.#circleId}\u0000${this.#member!.id}`;
-        const retryAfterMs = this.host.memberLimiter.take(key);
+        const retryAfterMs = this.host.service.reserve(this.#circleId!, this.#member!.id);
         if (retryAfterMs > 0) return this.#ackError(frame.command.id, { code: 'rate_limited', message: 'slow down: too many commands', retryAfterMs });
-        let ack;
-        try {
-          ack = this.host.service.execute(this.#circleId!, this.#member!.id, frame.command);
-        } catch (error) {
-          // The transaction rolled back: nothing was applied, so a refusal is the truth.
-          return this.#ackError(frame.command.id, infoOf(error, this.host));
-        }
-        return this.#send({ v: PROTOCOL_VERSION, type: 'ack', id: frame.command.id, ...ack } as ServerFrame);
+        return this.#enqueue(frame.command);
       }
       case 'history': {
         if (this.#state !== 'open') return this.#error({ code: 'unauthorized', message: 'say hello before asking for history' }, frame.id);
-        try {
-          const page = this.host.service.history(this.#circleId!, this.#member!.id, frame.query);
-          return this.#send({ v: PROTOCOL_VERSION, type: 'history', id: frame.id, page });
-        } catch (error) {
-          return this.#error(infoOf(error, this.host), frame.id);
-        }
+        this.host.service.history(this.#circleId!, this.#member!.id, frame.query).then(
+          (page) => this.#send({ v: PROTOCOL_VERSION, type: 'history', id: frame.id, page }),
+          (error: unknown) => this.#error(infoOf(error, this.host), frame.id),
+        );
+        return;
       }
     }
   }
 
+  /** Queues a command behind the ones before it: a client's commands apply in the order it sent them. */
+  #enqueue(command: Extract<ClientFrame, { type: 'command' }>['command']): void {
+    this.#inFlight += 1;
+    const started = performance.now();
+    this.#commands = this.#commands.then(async () => {
+      let ack: Ack;
+      try {
+        ack = await this.host.service.submit(this.#circleId!, this.#member!.id, command);
+      } catch (error) {
+        // The transaction rolled back: nothing was applied, so a refusal is the truth.
+        ack = { ok: false, error: infoOf(error, this.host) };
+      }
+      this.host.metrics.commands.inc({ type: command.type, outcome: ack.ok ? 'ok' : ack.error.code });
+      this.host.metrics.commandSeconds.observe((performance.now() - started) / 1000);
+      if (ack.ok) this.#send({ v: PROTOCOL_VERSION, type: 'ack', id: command.id, ...ack } as ServerFrame);
+      else this.#ackError(command.id, ack.error);
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) {
+        for (const resolve of this.#settled.splice(0)) resolve();
+        if (this.#ending) this.fail(this.#ending);
+      }
+    });
+  }
+
   async #hello(circleId: string, credentials: Parameters<CircleService['enter']>[1], cursor: string | null): Promise<void> {
     this.#state = 'entering';
-    if (!this.host.originAllowed(this.origin, circleId)) {
-      return this.fail({ code: 'forbidden', message: `this circle cannot be embedded on ${this.origin}` });
-    }
     try {
+      if (!(await this.host.originAllowed(this.origin, circleId))) {
+        return this.fail({ code: 'forbidden', message: `this circle cannot be embedded on ${this.origin}` });
+      }
+      if (this.#state !== 'entering') return;
+      // Join the circle's feed before reading the session, buffering: whatever commits after the session's
+      // snapshot reaches the stream, and what the snapshot already holds is dropped by seq.
+      const stream = new SeqStream({
+        fetch: (after, limit) => {
+          this.host.metrics.gapFills.inc();
+          return this.host.service.eventsAfter(circleId, after, limit);
+        },
+        emit: (events, publishedAt) => this.#deliver(events, publishedAt),
+        gapWaitMs: 0,
+        onError: (error) => this.host.logger.warn('could not read events to fill a gap', { error }),
+      });
+      this.#stream = stream;
+      this.#leaveFeed = this.host.feeds.join(circleId, (events, publishedAt) => stream.offer(events, publishedAt));
       const entry = await this.host.service.enter(circleId, credentials, cursor);
-      if (this.#state !== 'entering') return; // the socket closed while the sign-on token was checked
-      // Synchronous from here to the subscription: no event can be published in between.
+      if (this.#state !== 'entering') return; // the socket closed while signing in
       this.#circleId = circleId;
       this.#member = entry.member;
-      this.#lastSeq = entry.head;
-      this.#unsubscribe = this.host.service.fanOut.subscribe(circleId, (events) => this.#deliver(events));
       this.#state = 'open';
       this.#send({ v: PROTOCOL_VERSION, type: 'welcome', session: entry.session });
+      this.host.feeds.opened(circleId, entry.head);
+      stream.start(entry.head);
     } catch (error) {
       const info = infoOf(error, this.host);
       const token = (error as { token?: unknown }).token;
@@ -146,19 +206,11 @@ export class Connection {
 
   // ── Events out ───────────────────────────────────────────────────────────────────────────────
 
-  #deliver(events: readonly CircleEvent[]): void {
+  #deliver(events: readonly CircleEvent[], publishedAt: number | null): void {
     if (this.#state !== 'open' || this.#ending) return;
     for (const event of events) {
-      if (event.seq <= this.#lastSeq) continue;
-      if (event.seq > this.#lastSeq + 1) {
-        // Fan-out skipped some (another process wrote them): read them from storage, in order.
-        for (const missed of this.host.service.eventsAfter(this.#circleId!, this.#lastSeq, event.seq - this.#lastSeq - 1)) {
-          this.#push(missed);
-          if (this.#ending) return;
-        }
-        if (this.#state !== 'open' || this.#ending) return;
-      }
       this.#push(event);
+      if (publishedAt !== null) this.host.metrics.fanOutSeconds.observe(Math.max(0, Date.now() - publishedAt) / 1000);
       if (this.#state !== 'open' || this.#ending) return;
     }
     if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
@@ -170,17 +222,16 @@ export class Connection {
   #push(event: CircleEvent): void {
     const self = this.#member!;
     if (event.type === 'member.upserted' && event.member.id === self.id) this.#member = event.member;
-    this.#lastSeq = event.seq;
     this.#send({ v: PROTOCOL_VERSION, type: 'event', event: viewEventFor(event, this.#member!) });
     const ending: ErrorInfo | null =
       event.type === 'member.removed' && event.memberId === self.id ? { code: 'unauthorized', message: 'you are no longer a member of this circle' }
       : this.#member!.state === 'banned' ? { code: 'forbidden', message: 'you have been banned from this circle' }
       : null;
     if (ending) {
-      // Nothing more reaches this member. The socket closes right after the current frame is handled, so a
+      // Nothing more reaches this member. The socket closes once the commands in flight are answered, so a
       // member who left still gets the ack of their own `member.leave` first.
-      this.#ending = true;
-      queueMicrotask(() => this.fail(ending));
+      this.#ending = ending;
+      if (this.#inFlight === 0) queueMicrotask(() => this.fail(ending));
     }
   }
 
@@ -194,10 +245,12 @@ export class Connection {
   }
 
   #ackError(id: string, error: ErrorInfo): void {
+    this.host.metrics.errors.inc({ code: error.code });
     this.#send({ v: PROTOCOL_VERSION, type: 'ack', id, ok: false, error });
   }
 
   #error(error: ErrorInfo, id: string | null): void {
+    this.host.metrics.errors.inc({ code: error.code });
     this.#send({ v: PROTOCOL_VERSION, type: 'error', error, id });
   }
 
@@ -209,8 +262,9 @@ export class Connection {
   #closed(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
+    this.#leaveFeed?.();
+    this.#leaveFeed = null;
+    this.#stream?.close();
   }
 }
 
@@ -239,6 +293,6 @@ function idOf(data: unknown): { kind: 'command' | 'history'; id: string } | null
 
 function infoOf(error: unknown, host: ConnectionHost): ErrorInfo {
   if (error instanceof HearthError) return error.toInfo();
-  host.log('unexpected error', error);
+  host.logger.error('unexpected error', { error });
   return { code: 'internal', message: 'something went wrong on the server' };
 }

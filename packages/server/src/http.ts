@@ -23,11 +23,15 @@ export interface HttpContext {
   /** The drop-in bundle served at `/hearth.js`, or null. */
   bundleFile: string | null;
   /** Whether a cross-origin page of this origin may read HTTP responses (CORS) and frame pages. */
-  originAllowed(origin: string): boolean;
+  originAllowed(origin: string): Promise<boolean>;
   /** Origins listed for framing (`frame-ancestors`). */
   frameAncestors(): string[];
   /** Trusted Types policy names allowed besides `lit-html`. */
   trustedTypesPolicies?: readonly string[];
+  /** Whether this process should get traffic: its store and broker answer and it is not shutting down. */
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** The Prometheus exposition, or null when `/metrics` is off. */
+  metrics: (() => Promise<{ contentType: string; body: string }>) | null;
 }
 
 /**
@@ -61,10 +65,10 @@ function securityHeaders(req: IncomingMessage, res: ServerResponse, ctx: HttpCon
 }
 
 /** CORS for allowed origins only; everyone else gets no `Access-Control-Allow-Origin` and the browser blocks. */
-function cors(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): void {
+async function cors(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
   res.setHeader('Vary', 'Origin');
   const origin = req.headers.origin;
-  if (origin && ctx.originAllowed(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
+  if (origin && (await ctx.originAllowed(origin))) res.setHeader('Access-Control-Allow-Origin', origin);
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
@@ -77,9 +81,9 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
 /** `/hearth.js`, its on-demand parts `/hearth-<name>.js`, and their source maps: nothing else from that folder. */
 const BUNDLE_FILE = /^\/hearth(-[a-z0-9]+)?\.js(\.map)?$/;
 
-/** Handles one HTTP request: `/healthz`, `/hearth.js`, and static files. */
+/** Handles one HTTP request: `/healthz`, `/readyz`, `/metrics`, `/hearth.js`, and static files. */
 export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  cors(req, res, ctx);
+  await cors(req, res, ctx);
   let pathname: string;
   try {
     pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -98,9 +102,20 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     res.setHeader('Allow', 'GET, HEAD, OPTIONS');
     return send(res, 405, 'method not allowed\n');
   }
+  // Liveness: the process answers. Readiness: it can serve (store and broker reachable, not draining).
   if (pathname === '/healthz') {
     securityHeaders(req, res, ctx, false);
     return send(res, 200, JSON.stringify({ ok: true }), 'application/json; charset=utf-8');
+  }
+  if (pathname === '/readyz') {
+    securityHeaders(req, res, ctx, false);
+    const { ready, checks } = await ctx.readiness();
+    return send(res, ready ? 200 : 503, JSON.stringify({ ready, checks }), 'application/json; charset=utf-8');
+  }
+  if (pathname === '/metrics' && ctx.metrics) {
+    securityHeaders(req, res, ctx, false);
+    const { contentType, body } = await ctx.metrics();
+    return send(res, 200, body, contentType);
   }
   // The drop-in and the parts it loads on demand (`hearth-moderation.js`, `hearth-fr.js`), from beside it.
   if (BUNDLE_FILE.test(pathname)) {

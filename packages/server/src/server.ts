@@ -4,18 +4,36 @@ import { WebSocketServer } from 'ws';
 import { LIMITS } from '@hearth/protocol';
 import { Connection, type ConnectionHost } from './connection.js';
 import { createInProcessFanOut, type FanOut } from './fanout.js';
+import { CircleFeeds } from './feeds.js';
 import { handleHttp, type HttpContext } from './http.js';
+import { createLogger, loggerFromCallback, type Logger } from './logger.js';
+import { ServerMetrics } from './metrics.js';
+import { connectNatsFanOut } from './nats/nats-fanout.js';
+import { normalizeOrigin } from './origins.js';
+import { openPostgresStorage } from './postgres/postgres-storage.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
 import { CircleService } from './service.js';
 import { createSqliteStorage } from './sqlite/sqlite-storage.js';
 import type { Storage } from './storage.js';
 
 export interface HearthServerOptions {
-  /** SQLite data file, created when missing. Ignored when `storage` is given. Default `hearth.db`. */
+  /** SQLite data file, created when missing. Ignored when `database` or `storage` is given. Default `hearth.db`. */
   dataFile?: string;
-  /** Another store (Postgres later); the server does not close a store it was given. */
+  /**
+   * A PostgreSQL connection string (`postgres://user:pass@host:5432/db`): the store several server processes
+   * share. Migrated on start. Instead of `dataFile`.
+   */
+  database?: string;
+  /** PostgreSQL connections of this process (with `database`). Default 10. */
+  poolSize?: number;
+  /** A store made by the caller, who also closes it. */
   storage?: Storage;
-  /** Fan-out between connections; in-process by default. */
+  /**
+   * NATS server URL(s) (`nats://host:4222`, comma-separated for a cluster): events committed by one process
+   * reach the connections of every other process. Without it, fan-out stays in this process.
+   */
+  nats?: string;
+  /** Fan-out made by the caller, who also closes it. */
   fanOut?: FanOut;
   /** Default 8787; 0 picks a free port (see `server.port`). */
   port?: number;
@@ -60,7 +78,18 @@ export interface HearthServerOptions {
   /** Largest WebSocket message the socket layer accepts before closing (1009). Default 4× the frame limit. */
   maxPayloadBytes?: number;
   replayLimit?: number;
+  /** How long an event that arrives before the ones preceding it waits for them before they are read from storage. Default 50 ms. */
+  gapWaitMs?: number;
+  /** On `close`, how long commands in flight may take to finish before sockets close anyway. Default 10 s. */
+  drainTimeoutMs?: number;
+  /** Serve Prometheus metrics at `/metrics`. Default true. */
+  metrics?: boolean;
+  /** Add process metrics (CPU, memory, event loop, GC) to `/metrics`; for a server that owns its process. Default false. */
+  processMetrics?: boolean;
   now?: () => number;
+  /** Structured logs; JSON lines on standard error by default. */
+  logger?: Logger;
+  /** @deprecated a plain callback; use `logger`. */
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -73,8 +102,14 @@ export interface HearthServer {
   readonly url: string;
   /** `ws://host:port/ws` */
   readonly socketUrl: string;
+  readonly metrics: ServerMetrics;
   /** Open client connections (for tests and health). */
   connectionCount(): number;
+  /**
+   * Graceful stop: readiness turns false, no new connection is accepted, sockets stop reading, commands in
+   * flight finish and are acknowledged (up to `drainTimeoutMs`), then every socket closes with 1001 so its
+   * client reconnects (to another process behind the load balancer), and what the server opened is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -88,42 +123,90 @@ export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
 /** Path of the WebSocket endpoint. */
 export const SOCKET_PATH = '/ws';
 
-/** Starts the reference server: HTTP (static files, `/hearth.js`, `/healthz`) and the WebSocket protocol. */
+/** Starts the reference server: HTTP (static files, `/hearth.js`, health, metrics) and the WebSocket protocol. */
 export async function createHearthServer(options: HearthServerOptions = {}): Promise<HearthServer> {
   // A policy name goes into a header: only the characters the Trusted Types grammar allows.
   for (const name of options.trustedTypesPolicies ?? []) {
     if (!/^[A-Za-z0-9\-#=_/@.%]+$/.test(name)) throw new TypeError(`trustedTypesPolicies: ${JSON.stringify(name)} is not a policy name`);
   }
-  const ownsStorage = !options.storage;
-  const storage = options.storage ?? createSqliteStorage({ file: options.dataFile ?? 'hearth.db' });
-  const fanOut = options.fanOut ?? createInProcessFanOut();
+  const logger = options.logger ?? (options.log ? loggerFromCallback(options.log) : createLogger());
   const now = options.now ?? Date.now;
-  const serviceOptions = { storage, fanOut, now, ...(options.replayLimit !== undefined ? { replayLimit: options.replayLimit } : {}) };
-  const service = new CircleService(serviceOptions);
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[hearth] ${message}`, error ?? ''));
+  const metrics = new ServerMetrics();
+  if (options.processMetrics) metrics.collectProcessMetrics();
+  // What the server opens, it closes (in reverse order); what it was given stays the caller's.
+  const owned: { close(): Promise<void> }[] = [];
+  const closeOwned = async () => {
+    for (const thing of owned.reverse()) await thing.close().catch((error: unknown) => logger.error('closing failed', { error }));
+  };
+
+  let storage: Storage;
+  let fanOut: FanOut;
+  try {
+    if (options.storage) storage = options.storage;
+    else if (options.database) owned.push((storage = await openPostgresStorage({ url: options.database, logger, ...(options.poolSize ? { poolSize: options.poolSize } : {}) })));
+    else owned.push((storage = createSqliteStorage({ file: options.dataFile ?? 'hearth.db' })));
+    if (options.fanOut) fanOut = options.fanOut;
+    else if (options.nats) owned.push((fanOut = await connectNatsFanOut({ servers: options.nats, logger })));
+    else owned.push((fanOut = createInProcessFanOut()));
+  } catch (error) {
+    await closeOwned();
+    throw error;
+  }
+  metrics.brokerConnected.set(fanOut.connected() ? 1 : 0);
+
+  const memberLimit = { spec: options.rateLimits?.member ?? DEFAULT_RATE_LIMITS.member, shared: storage.shared };
+  const service = new CircleService({ storage, fanOut, now, memberLimit, ...(options.replayLimit !== undefined ? { replayLimit: options.replayLimit } : {}) });
+  const feeds = new CircleFeeds({
+    fanOut,
+    fetch: (circleId, after, limit) => {
+      metrics.gapFills.inc();
+      return service.eventsAfter(circleId, after, limit);
+    },
+    gapWaitMs: options.gapWaitMs ?? 50,
+    onError: (error) => logger.warn('could not read events to fill a gap', { error }),
+  });
   const globalOrigins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
   const trusted = new Set((options.trustedProxies ?? []).map(normalizeAddress));
   const maxPerIp = options.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
 
-  const circleOrigins = (circleId: string) => (service.allowedOrigins(circleId) ?? []).map(normalizeOrigin);
-  const anyCircleAllows = (origin: string) => storage.listCircleIds().some((id) => circleOrigins(id).includes(origin));
   const globallyAllowed = (origin: string) => globalOrigins.has('*') || globalOrigins.has(origin);
+  const circleAllows = async (circleId: string, origin: string) => ((await service.allowedOrigins(circleId)) ?? []).some((o) => normalizeOrigin(o) === origin);
+  const anyCircleAllows = (origin: string) => storage.anyCircleAllowsOrigin(origin);
 
   const host: ConnectionHost = {
     service,
-    memberLimiter: new RateLimiter(options.rateLimits?.member ?? DEFAULT_RATE_LIMITS.member, now),
+    feeds,
     ipLimiter: new RateLimiter(options.rateLimits?.ip ?? DEFAULT_RATE_LIMITS.ip, now),
-    originAllowed: (origin, circleId) => origin === null || globallyAllowed(origin) || circleOrigins(circleId).includes(origin),
+    originAllowed: async (origin, circleId) => origin === null || globallyAllowed(origin) || (await circleAllows(circleId, origin)),
     maxBufferedBytes: 8 * 1024 * 1024,
-    log,
+    logger,
+    metrics,
   };
 
+  let draining = false;
   const httpContext: HttpContext = {
     staticDir: options.staticDir ?? null,
     bundleFile: options.bundleFile ?? null,
-    originAllowed: (origin) => globallyAllowed(normalizeOrigin(origin)) || anyCircleAllows(normalizeOrigin(origin)),
+    originAllowed: async (origin) => globallyAllowed(normalizeOrigin(origin)) || (await anyCircleAllows(normalizeOrigin(origin))),
     frameAncestors: () => [...globalOrigins].filter((o) => o !== '*'),
     trustedTypesPolicies: options.trustedTypesPolicies ?? [],
+    async readiness() {
+      const checks: Record<string, string> = {};
+      checks.storage = await withTimeout(storage.ping(), 2000).then(
+        () => 'ok',
+        (error: unknown) => `unavailable: ${(error as Error).message}`,
+      );
+      checks.broker = fanOut.connected() ? 'ok' : 'unavailable';
+      checks.server = draining ? 'draining' : 'ok';
+      return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+    },
+    metrics:
+      options.metrics === false
+        ? null
+        : async () => {
+            metrics.brokerConnected.set(fanOut.connected() ? 1 : 0);
+            return { contentType: metrics.contentType, body: await metrics.text() };
+          },
   };
 
   const connections = new Set<Connection>();
@@ -151,15 +234,36 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
       if (handleRequest && (await handleRequest(req, res))) return;
       await handleHttp(req, res, httpContext);
     };
-    answer().catch((error) => {
-      log('HTTP request failed', error);
+    answer().catch((error: unknown) => {
+      logger.error('HTTP request failed', { error, path: req.url });
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     });
   });
 
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, checkedOrigin: string | null) => {
+    const ip = clientIp(req);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new Connection(ws, ip, checkedOrigin, host);
+      const count = (perIp.get(ip) ?? 0) + 1;
+      perIp.set(ip, count);
+      connections.add(connection);
+      metrics.connections.set(connections.size);
+      metrics.connectionsOpened.inc();
+      ws.on('close', () => {
+        connections.delete(connection);
+        metrics.connections.set(connections.size);
+        const left = (perIp.get(ip) ?? 1) - 1;
+        if (left <= 0) perIp.delete(ip);
+        else perIp.set(ip, left);
+      });
+      if (count > maxPerIp) connection.fail({ code: 'rate_limited', message: 'too many open connections from your address', retryAfterMs: 10_000 });
+    });
+  };
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const { pathname } = new URL(req.url ?? '/', 'http://x');
     if (pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     const origin = req.headers.origin ? normalizeOrigin(req.headers.origin) : null;
@@ -167,21 +271,14 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     // its own circle at hello. No Origin header means no browser, so no page to protect.
     const sameOrigin = origin !== null && req.headers.host !== undefined && origin.replace(/^https?:\/\//, '') === req.headers.host.toLowerCase();
     const checkedOrigin = origin === null || sameOrigin ? null : origin;
-    if (checkedOrigin !== null && !globallyAllowed(checkedOrigin) && !anyCircleAllows(checkedOrigin)) return refuseUpgrade(socket, 403, 'Forbidden');
-    const ip = clientIp(req);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new Connection(ws, ip, checkedOrigin, host);
-      const count = (perIp.get(ip) ?? 0) + 1;
-      perIp.set(ip, count);
-      connections.add(connection);
-      ws.on('close', () => {
-        connections.delete(connection);
-        const left = (perIp.get(ip) ?? 1) - 1;
-        if (left <= 0) perIp.delete(ip);
-        else perIp.set(ip, left);
-      });
-      if (count > maxPerIp) connection.fail({ code: 'rate_limited', message: 'too many open connections from your address', retryAfterMs: 10_000 });
-    });
+    if (checkedOrigin === null || globallyAllowed(checkedOrigin)) return accept(req, socket, head, checkedOrigin);
+    anyCircleAllows(checkedOrigin).then(
+      (allowed) => (allowed && !draining ? accept(req, socket, head, checkedOrigin) : refuseUpgrade(socket, 403, 'Forbidden')),
+      (error: unknown) => {
+        logger.error('origin check failed', { error });
+        refuseUpgrade(socket, 503, 'Service Unavailable');
+      },
+    );
   });
 
   // Heartbeat: ping every socket; one that has not answered (or sent anything) since the last round is dead.
@@ -197,10 +294,11 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   }, options.heartbeatMs ?? 30_000);
   heartbeat.unref();
   const sweep = setInterval(() => {
-    host.memberLimiter.sweep();
+    service.memberLimiter?.sweep();
     host.ipLimiter.sweep();
   }, 60_000);
   sweep.unref();
+  const stopBrokerWatch = fanOut.onResync(() => metrics.brokerConnected.set(fanOut.connected() ? 1 : 0));
 
   const listenHost = options.host ?? '127.0.0.1';
   try {
@@ -215,12 +313,15 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     // Port busy or not allowed: leave nothing open behind, so the caller can report it and exit cleanly.
     clearInterval(heartbeat);
     clearInterval(sweep);
-    if (ownsStorage) storage.close();
+    stopBrokerWatch();
+    feeds.close();
+    await closeOwned();
     throw error;
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8787);
   const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  logger.info('listening', { url: `http://${urlHost}:${port}`, storage: storage.kind, fanOut: fanOut.kind });
 
   let closing: Promise<void> | null = null;
   return {
@@ -230,41 +331,57 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     host: listenHost,
     url: `http://${urlHost}:${port}`,
     socketUrl: `ws://${urlHost}:${port}${SOCKET_PATH}`,
+    metrics,
     connectionCount: () => connections.size,
     close() {
       closing ??= (async () => {
+        draining = true;
         clearInterval(heartbeat);
         clearInterval(sweep);
-        for (const connection of connections) connection.socket.close(1001, 'server stopping');
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Handle no more frames; what a client sends from now on it sends again after reconnecting (its outbox
+        // keeps every unacknowledged command, and command ids make the resend harmless).
+        for (const connection of connections) connection.drain();
+        const inFlight = [...connections].reduce((n, c) => n + c.inFlight, 0);
+        if (inFlight > 0) logger.info('draining', { connections: connections.size, commandsInFlight: inFlight });
+        await withTimeout(Promise.all([...connections].map((c) => c.settled())), options.drainTimeoutMs ?? 10_000).catch(() => {
+          logger.warn('commands still in flight after the drain timeout; closing anyway');
         });
+        // 1001 tells clients to reconnect (to another process, behind a load balancer). A client that does not
+        // finish the closing handshake promptly is cut off rather than waited for.
+        const closed = Promise.all([...connections].map((c) => new Promise<void>((resolve) => (c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve())))));
+        for (const connection of connections) connection.socket.close(1001, 'server stopping');
+        await withTimeout(closed, 2000).catch(() => {});
         for (const connection of connections) connection.socket.terminate();
+        server.closeAllConnections();
+        await stopped;
         wss.close();
-        if (ownsStorage) {
-          fanOut.close();
-          storage.close();
-        }
+        stopBrokerWatch();
+        feeds.close();
+        await closeOwned();
+        logger.info('stopped');
       })();
       return closing;
     },
   };
 }
 
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/** `https://Blog.Example.org/` → `https://blog.example.org` (what browsers send in `Origin`). */
-export function normalizeOrigin(origin: string): string {
-  if (origin === '*') return origin;
-  try {
-    return new URL(origin).origin;
-  } catch {
-    return origin.toLowerCase();
-  }
-}
+export { normalizeOrigin };
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so one client has one key whichever way the socket reports it. */
 function normalizeAddress(address: string): string {

@@ -4,9 +4,10 @@ import {
   HearthError, LIMITS,
   type Ack, type Circle, type CircleEvent, type Command, type Credentials, type HistoryPage, type HistoryQuery, type Invite, type Member, type Role, type Session,
 } from '@hearth/protocol';
-import { admit, execute, initCircle, viewMessageFor, viewReplayFor, type CircleRepository, type WordFilter } from '@hearth/protocol/rules';
+import { admit, execute, initCircle, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
 import type { FanOut } from './fanout.js';
-import type { Storage } from './storage.js';
+import { RateLimiter, type BucketSpec } from './rate-limit.js';
+import type { CircleReadTx, CircleTx, Storage } from './storage.js';
 import { hashToken, newToken } from './tokens.js';
 import { verifySsoToken, type SsoIdentity } from './sso.js';
 
@@ -16,6 +17,12 @@ export interface ServiceOptions {
   now?: () => number;
   /** A resume replays at most this many events; an older cursor gets `replay: null`. Default 5000. */
   replayLimit?: number;
+  /**
+   * The command budget of each member, applied by `submit`. Counted in this process, and also in the store
+   * when `shared` (several processes on one store), so a member connected to several processes still gets
+   * one budget. Default: no limit.
+   */
+  memberLimit?: { spec: BucketSpec; shared: boolean };
 }
 
 /** What `createCircle` needs; everything but id and name has a default. */
@@ -51,24 +58,32 @@ export const DEFAULT_NORMS = 'Be kind. Assume good faith. What is said here stay
 /**
  * The server's behaviour without its sockets: admission, commands, history and administration, each in one
  * storage transaction around the rules engine, with committed events handed to fan-out. The CLI uses it
- * directly on the data file; the socket server calls it per frame.
+ * directly on the store; the socket server calls it per frame.
+ *
+ * Everything that runs inside `storage.write` / `storage.read` is synchronous and only touches the
+ * transaction (see `Storage`): events are published after the commit, never from inside.
  */
 export class CircleService {
   readonly storage: Storage;
   readonly fanOut: FanOut;
   readonly now: () => number;
   readonly replayLimit: number;
+  /** Per-member command buckets of this process (see `ServiceOptions.memberLimit`). */
+  readonly memberLimiter: RateLimiter | null;
+  readonly #sharedLimit: BucketSpec | null;
 
   constructor(options: ServiceOptions) {
     this.storage = options.storage;
     this.fanOut = options.fanOut;
     this.now = options.now ?? Date.now;
     this.replayLimit = options.replayLimit ?? 5000;
+    this.memberLimiter = options.memberLimit ? new RateLimiter(options.memberLimit.spec, this.now) : null;
+    this.#sharedLimit = options.memberLimit?.shared ? options.memberLimit.spec : null;
   }
 
   // ── Administration (CLI, tests, npm start) ────────────────────────────────────────────────────
 
-  createCircle(init: CircleInit): CreatedCircle {
+  async createCircle(init: CircleInit): Promise<CreatedCircle> {
     const now = this.now();
     const circle: Circle = {
       id: init.id,
@@ -81,57 +96,53 @@ export class CircleService {
       settings: { slowModeSeconds: 0, pseudonymsAllowed: true, ...init.settings },
     };
     const ssoSecret = init.sso === true ? randomBytes(32).toString('base64url') : typeof init.sso === 'string' ? init.sso : null;
-    const created = this.storage.transaction(() => {
-      const repo = this.storage.createCircleShell(circle.id, { ssoSecret, allowedOrigins: init.allowedOrigins ?? [] }, now);
+    const settings = { ssoSecret, allowedOrigins: init.allowedOrigins ?? [] };
+    const ownerToken = newToken();
+    return this.storage.create(circle.id, settings, now, (tx) => {
       const { owner } = initCircle(
-        { repo, now, newId: nanoid },
+        { repo: tx.repo, now, newId: nanoid },
         { circle, wordFilter: init.wordFilter ?? { banned: [], suspect: [] }, owner: { displayName: init.ownerName ?? 'Owner' } },
       );
-      const ownerToken = this.#issueToken(circle.id, owner.id, null, now);
-      return { circle: repo.getCircle().circle, ownerId: owner.id, ownerToken, ssoSecret };
+      tx.putToken(hashToken(ownerToken), { circleId: circle.id, memberId: owner.id, requestId: null }, now);
+      return { circle: tx.repo.getCircle().circle, ownerId: owner.id, ownerToken, ssoSecret };
     });
-    return created;
   }
 
   /** Creates an invite in the owner's name. */
-  createInvite(circleId: string, options: { maxUses?: number | null; expiresInMs?: number | null } = {}): Invite {
-    const ack = this.#asOwner(circleId, { id: nanoid(), type: 'invite.create', ...options });
+  async createInvite(circleId: string, options: { maxUses?: number | null; expiresInMs?: number | null } = {}): Promise<Invite> {
+    const ack = await this.#asOwner(circleId, { id: nanoid(), type: 'invite.create', ...options });
     return (ack.result as { invite: Invite }).invite;
   }
 
   /** Changes a member's role in the owner's name (recorded in the audit log like any moderation). */
-  setRole(circleId: string, memberId: string, role: Role, reason?: string): Member {
-    this.#asOwner(circleId, { id: nanoid(), type: 'mod.role', memberId, role, reason: reason ?? 'changed by the operator' });
-    return this.#repo(circleId).getMember(memberId)!;
+  async setRole(circleId: string, memberId: string, role: Role, reason?: string): Promise<Member> {
+    await this.#asOwner(circleId, { id: nanoid(), type: 'mod.role', memberId, role, reason: reason ?? 'changed by the operator' });
+    return (await this.storage.read(circleId, (tx) => tx.repo.getMember(memberId)))!;
   }
 
   /**
    * Turns host-site sign-on on with a new secret (or this one), replacing any earlier secret, so tokens it
    * signed stop working; `null` turns sign-on off. Returns the secret now in force.
    */
-  setSsoSecret(circleId: string, secret: string | null = randomBytes(32).toString('base64url')): string | null {
-    const settings = this.storage.getServerSettings(circleId);
-    if (!settings) throw new HearthError('not_found', `no circle ${circleId}`);
+  async setSsoSecret(circleId: string, secret: string | null = randomBytes(32).toString('base64url')): Promise<string | null> {
     if (secret !== null && secret.length < 32) throw new HearthError('invalid', 'a sign-on secret needs at least 32 characters');
-    this.storage.putServerSettings(circleId, { ...settings, ssoSecret: secret });
+    await this.storage.write(circleId, (tx) => tx.putServerSettings({ ...tx.serverSettings(), ssoSecret: secret }));
     return secret;
   }
 
   /** Whether the circle accepts host-site sign-on (the secret itself stays with the server). */
-  hasSso(circleId: string): boolean {
-    return !!this.storage.getServerSettings(circleId)?.ssoSecret;
+  async hasSso(circleId: string): Promise<boolean> {
+    return this.storage.read(circleId, (tx) => !!tx.serverSettings().ssoSecret);
   }
 
-  setAllowedOrigins(circleId: string, allowedOrigins: string[]): void {
-    const settings = this.storage.getServerSettings(circleId);
-    if (!settings) throw new HearthError('not_found', `no circle ${circleId}`);
-    this.storage.putServerSettings(circleId, { ...settings, allowedOrigins });
+  async setAllowedOrigins(circleId: string, allowedOrigins: string[]): Promise<void> {
+    await this.storage.write(circleId, (tx) => tx.putServerSettings({ ...tx.serverSettings(), allowedOrigins }));
   }
 
   /** Everything a circle holds, as JSON-ready data. Tokens and the sign-on secret stay out. */
-  exportCircle(circleId: string): Record<string, unknown> {
-    return this.storage.transaction(() => {
-      const repo = this.#repo(circleId);
+  exportCircle(circleId: string): Promise<Record<string, unknown>> {
+    return this.storage.read(circleId, (tx) => {
+      const { repo } = tx;
       const record = repo.getCircle();
       return {
         format: 'hearth-circle-export',
@@ -139,15 +150,15 @@ export class CircleService {
         exportedAt: new Date(this.now()).toISOString(),
         circle: record.circle,
         wordFilter: record.wordFilter,
-        allowedOrigins: this.storage.getServerSettings(circleId)?.allowedOrigins ?? [],
+        allowedOrigins: tx.serverSettings().allowedOrigins,
         members: repo.listMembers(),
         threads: repo.listThreads(),
-        messages: this.storage.allMessages(circleId),
+        messages: tx.allMessages(),
         invites: repo.listInvites(),
         reports: repo.listReports(true),
         joinRequests: repo.listJoinRequests(),
         audit: repo.listAudit(null, Number.MAX_SAFE_INTEGER),
-        headSeq: this.storage.headSeq(circleId),
+        headSeq: tx.headSeq(),
       };
     });
   }
@@ -155,103 +166,134 @@ export class CircleService {
   // ── What connections call ─────────────────────────────────────────────────────────────────────
 
   /**
-   * Signs a connection in (or admits a newcomer) and builds its session. The only asynchronous step, the
-   * JWT check, runs first; everything after is one synchronous stretch, so the caller can subscribe to
-   * fan-out before any later event is published and no event falls between the snapshot and the live stream.
+   * Signs a connection in (or admits a newcomer) and builds its session: the sign-on token check, then the
+   * sign-in in one write transaction, then the session from one read snapshot. A caller that must not miss
+   * events subscribes to fan-out before calling, and drops events up to `head` (see `Connection`).
    */
   async enter(circleId: string, credentials: Credentials, cursor: string | null): Promise<Entry> {
     let identity: SsoIdentity | null = null;
     if (credentials.kind === 'sso') {
-      const settings = this.storage.getServerSettings(circleId);
-      if (!settings) throw new HearthError('not_found', `no circle ${circleId}`);
+      const settings = await this.storage.read(circleId, (tx) => tx.serverSettings());
       if (!settings.ssoSecret) throw new HearthError('unauthorized', 'this circle does not accept host-site sign-on');
       identity = await verifySsoToken(credentials.jwt, settings.ssoSecret, this.now());
     }
     return this.enterVerified(circleId, credentials, identity, cursor);
   }
 
-  /** The synchronous rest of `enter`. */
-  enterVerified(circleId: string, credentials: Credentials, identity: SsoIdentity | null, cursor: string | null): Entry {
-    const repo = this.#repo(circleId);
+  /** The rest of `enter`, after a sign-on token was verified. */
+  async enterVerified(circleId: string, credentials: Credentials, identity: SsoIdentity | null, cursor: string | null): Promise<Entry> {
     const now = this.now();
-    const outcome = this.storage.transaction(() => this.#signIn(repo, credentials, identity, now));
+    // The token is made up front so that a second run of the work (see `Storage`) issues the same one.
+    const token = newToken();
+    const outcome = await this.storage.write(circleId, (tx) => this.#signIn(tx, credentials, identity, now, token));
     if ('pending' in outcome) {
       throw Object.assign(new HearthError('pending_approval', 'your request to join waits for a moderator'), { token: outcome.pending });
     }
     this.fanOut.publish(circleId, outcome.events);
-    const { member, token } = outcome;
-    if (member.state === 'banned') throw new HearthError('forbidden', 'you are banned from this circle');
-    return this.storage.transaction(() => {
-      const head = this.storage.headSeq(circleId);
+    const { member } = outcome;
+    return this.storage.read(circleId, (tx) => {
+      const head = tx.headSeq();
+      const { repo } = tx;
       const session: Session = {
         circleId,
         member,
-        token,
+        token: outcome.token,
         circle: repo.getCircle().circle,
         members: repo.listMembers(),
         threads: repo.listThreads(),
         cursor: head > 0 ? String(head) : null,
-        replay: this.#replay(circleId, cursor, head, member),
+        replay: this.#replay(tx, cursor, head, member),
       };
       return { session, member, head };
     });
   }
 
-  /** Applies one command as `memberId`. Returns the ack after the transaction has committed. */
-  execute(circleId: string, memberId: string, command: Command): Ack {
-    const repo = this.#repo(circleId);
-    const outcome = this.storage.transaction(() => {
-      const actor = repo.getMember(memberId);
-      if (!actor) return { ack: { ok: false, error: { code: 'unauthorized', message: 'no longer a member of this circle' } } as Ack, events: [] };
-      if (actor.state === 'banned') return { ack: { ok: false, error: { code: 'forbidden', message: 'banned from this circle' } } as Ack, events: [] };
-      const result = execute({ repo, actor, now: this.now(), newId: nanoid }, command);
-      this.#afterEvents(circleId, result.events);
-      return result;
+  /**
+   * Takes one token from the member's command budget in this process, when the frame arrives. Returns 0 when
+   * allowed (then call `submit`), else how many ms until a token is available.
+   */
+  reserve(circleId: string, memberId: string): number {
+    return this.memberLimiter?.take(limiterKey(circleId, memberId)) ?? 0;
+  }
+
+  /**
+   * Applies one command a member sent, after `reserve` allowed it. With a shared budget (`memberLimit.shared`)
+   * the member's stored bucket is checked in the same transaction. Resolves with the ack once the
+   * transaction has committed; its events are published by then.
+   */
+  async submit(circleId: string, memberId: string, command: Command): Promise<Ack> {
+    const { ack, overBudget } = await this.#execute(circleId, memberId, command, this.#sharedLimit);
+    // Refused by the budget shared with other processes: this process did not spend its token after all.
+    if (overBudget) this.memberLimiter?.refund(limiterKey(circleId, memberId));
+    return ack;
+  }
+
+  /** Applies one command as `memberId`, with no rate limit (administration). Resolves after the commit. */
+  async execute(circleId: string, memberId: string, command: Command): Promise<Ack> {
+    return (await this.#execute(circleId, memberId, command, null)).ack;
+  }
+
+  history(circleId: string, memberId: string, query: HistoryQuery): Promise<HistoryPage> {
+    return this.storage.read(circleId, (tx) => {
+      const viewer = tx.repo.getMember(memberId);
+      if (!viewer) throw new HearthError('unauthorized', 'no longer a member of this circle');
+      if (!tx.repo.getThread(query.threadId)) throw new HearthError('not_found', 'no such thread');
+      const page = tx.historyPage(query.threadId, query.before, Math.min(query.limit, LIMITS.historyPageMax));
+      return { ...page, messages: page.messages.map((m) => viewMessageFor(m, viewer)) };
     });
-    this.fanOut.publish(circleId, outcome.events);
-    return outcome.ack;
   }
 
-  history(circleId: string, memberId: string, query: HistoryQuery): HistoryPage {
-    const repo = this.#repo(circleId);
-    const viewer = repo.getMember(memberId);
-    if (!viewer) throw new HearthError('unauthorized', 'no longer a member of this circle');
-    if (!repo.getThread(query.threadId)) throw new HearthError('not_found', 'no such thread');
-    const page = this.storage.historyPage(circleId, query.threadId, query.before, Math.min(query.limit, LIMITS.historyPageMax));
-    return { ...page, messages: page.messages.map((m) => viewMessageFor(m, viewer)) };
+  /** Events after `seq` for filling a gap in a stream (fan-out across processes may lag or drop). */
+  eventsAfter(circleId: string, seq: number, limit: number): Promise<CircleEvent[]> {
+    return this.storage.read(circleId, (tx) => tx.eventsAfter(seq, limit));
   }
 
-  /** Events after `seq` for filling a gap in a connection's stream (fan-out across processes may lag). */
-  eventsAfter(circleId: string, seq: number, limit: number): CircleEvent[] {
-    return this.storage.eventsAfter(circleId, seq, limit);
+  getMember(circleId: string, memberId: string): Promise<Member | undefined> {
+    return this.storage.read(circleId, (tx) => tx.repo.getMember(memberId)).catch(notFoundAsUndefined);
   }
 
-  getMember(circleId: string, memberId: string): Member | undefined {
-    return this.storage.repository(circleId)?.getMember(memberId);
-  }
-
-  allowedOrigins(circleId: string): string[] | undefined {
-    return this.storage.getServerSettings(circleId)?.allowedOrigins;
+  allowedOrigins(circleId: string): Promise<string[] | undefined> {
+    return this.storage.read(circleId, (tx) => tx.serverSettings().allowedOrigins).catch(notFoundAsUndefined);
   }
 
   // ── Internals ─────────────────────────────────────────────────────────────────────────────────
 
+  async #execute(circleId: string, memberId: string, command: Command, sharedLimit: BucketSpec | null): Promise<{ ack: Ack; overBudget: boolean }> {
+    const now = this.now();
+    const outcome = await this.storage.write(circleId, (tx): { ack: Ack; events: CircleEvent[]; overBudget?: boolean } => {
+      const actor = tx.repo.getMember(memberId);
+      if (!actor) return { ack: { ok: false, error: { code: 'unauthorized', message: 'no longer a member of this circle' } }, events: [] };
+      if (actor.state === 'banned') return { ack: { ok: false, error: { code: 'forbidden', message: 'banned from this circle' } }, events: [] };
+      if (sharedLimit) {
+        const wait = tx.takeBucketToken(`member:${memberId}`, sharedLimit, now);
+        if (wait > 0) return { ack: tooMany(wait), events: [], overBudget: true };
+      }
+      const result = execute({ repo: tx.repo, actor, now, newId: nanoid }, command);
+      this.#afterEvents(tx, result.events);
+      return result;
+    });
+    this.fanOut.publish(circleId, outcome.events);
+    return { ack: outcome.ack, overBudget: outcome.overBudget === true };
+  }
+
   #signIn(
-    repo: CircleRepository,
+    tx: CircleTx,
     credentials: Credentials,
     identity: SsoIdentity | null,
     now: number,
+    token: string,
   ): { member: Member; token: string | null; events: CircleEvent[] } | { pending: string } {
+    const { repo } = tx;
     const circleId = repo.circleId;
     if (credentials.kind === 'token') {
-      const holder = this.storage.getToken(hashToken(credentials.token));
+      const holder = tx.getToken(hashToken(credentials.token));
       if (!holder || holder.circleId !== circleId) throw new HearthError('unauthorized', 'this token does not sign in to this circle');
       let memberId = holder.memberId;
       if (holder.requestId !== null) {
         if (repo.getJoinRequest(holder.requestId)) throw new HearthError('pending_approval', 'your request to join still waits for a moderator');
         // An approved request becomes a member with the request's id; a denied one leaves nothing.
         if (!repo.getMember(holder.requestId)) throw new HearthError('unauthorized', 'your request to join was not approved');
-        this.storage.promoteRequestTokens(circleId, holder.requestId, holder.requestId);
+        tx.promoteRequestTokens(holder.requestId, holder.requestId);
         memberId = holder.requestId;
       }
       const member = memberId === null ? undefined : repo.getMember(memberId);
@@ -265,44 +307,48 @@ export class CircleService {
       : credentials.kind === 'request' ? { kind: 'request' as const, displayName: credentials.displayName, note: credentials.note ?? null }
       : { kind: 'sso' as const, memberId: identity!.memberId, displayName: identity!.displayName };
     const outcome = admit({ repo, now, newId: nanoid }, request);
-    if (outcome.ok === 'pending') return { pending: this.#issueToken(circleId, null, outcome.request.id, now) };
+    if (outcome.ok === 'pending') {
+      tx.putToken(hashToken(token), { circleId, memberId: null, requestId: outcome.request.id }, now);
+      return { pending: token };
+    }
     if (!outcome.ok) throw HearthError.from(outcome.error);
-    return { member: outcome.member, token: this.#issueToken(circleId, outcome.member.id, null, now), events: outcome.events };
+    if (outcome.member.state === 'banned') throw new HearthError('forbidden', 'you are banned from this circle');
+    tx.putToken(hashToken(token), { circleId, memberId: outcome.member.id, requestId: null }, now);
+    return { member: outcome.member, token, events: outcome.events };
   }
 
-  #replay(circleId: string, cursor: string | null, head: number, viewer: Member): CircleEvent[] | null {
+  #replay(tx: CircleReadTx, cursor: string | null, head: number, viewer: Member): CircleEvent[] | null {
     if (cursor === null || !/^\d{1,15}$/.test(cursor)) return null;
     const from = Number(cursor);
     if (from > head || head - from > this.replayLimit) return null;
-    const repo = this.#repo(circleId);
-    return viewReplayFor(this.storage.eventsAfter(circleId, from, this.replayLimit), viewer, (id) => repo.getMessage(id));
+    return viewReplayFor(tx.eventsAfter(from, this.replayLimit), viewer, (id) => tx.repo.getMessage(id));
   }
 
   /** Bookkeeping outside the engine's reach, in the same transaction: a removed member's tokens go. */
-  #afterEvents(circleId: string, events: readonly CircleEvent[]): void {
+  #afterEvents(tx: CircleTx, events: readonly CircleEvent[]): void {
     for (const event of events) {
-      if (event.type === 'member.removed') this.storage.deleteMemberTokens(circleId, event.memberId);
+      if (event.type === 'member.removed') tx.deleteMemberTokens(event.memberId);
     }
   }
 
-  #issueToken(circleId: string, memberId: string | null, requestId: string | null, now: number): string {
-    const token = newToken();
-    this.storage.putToken(hashToken(token), { circleId, memberId, requestId }, now);
-    return token;
-  }
-
-  #asOwner(circleId: string, command: Command): Extract<Ack, { ok: true }> {
-    const repo = this.#repo(circleId);
-    const owner = repo.listMembers().find((m) => m.role === 'owner');
+  async #asOwner(circleId: string, command: Command): Promise<Extract<Ack, { ok: true }>> {
+    const owner = await this.storage.read(circleId, (tx) => tx.repo.listMembers().find((m) => m.role === 'owner'));
     if (!owner) throw new HearthError('not_found', `circle ${circleId} has no owner`);
-    const ack = this.execute(circleId, owner.id, command);
+    const ack = await this.execute(circleId, owner.id, command);
     if (!ack.ok) throw HearthError.from(ack.error);
     return ack;
   }
+}
 
-  #repo(circleId: string): CircleRepository {
-    const repo = this.storage.repository(circleId);
-    if (!repo) throw new HearthError('not_found', `no circle ${circleId}`);
-    return repo;
-  }
+const TOO_MANY = 'slow down: too many commands';
+
+const limiterKey = (circleId: string, memberId: string) => `${circleId}\u0000${memberId}`;
+
+export function tooMany(retryAfterMs: number): Ack {
+  return { ok: false, error: { code: 'rate_limited', message: TOO_MANY, retryAfterMs } };
+}
+
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof HearthError && error.code === 'not_found') return undefined;
+  throw error;
 }

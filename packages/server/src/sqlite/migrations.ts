@@ -63,7 +63,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tokens_by_member ON tokens (circle_id, member_id);
   CREATE INDEX tokens_by_request ON tokens (circle_id, request_id);
   `,
-  // 2: a deleted message's words leave the event log too. The index finds a message's events; the update
+  // 2: stored token buckets (members' command budgets when several processes share a store).
+  `
+  CREATE TABLE buckets (
+    circle_id TEXT NOT NULL, key TEXT NOT NULL, tokens REAL NOT NULL, at INTEGER NOT NULL,
+    PRIMARY KEY (circle_id, key)
+  ) WITHOUT ROWID;
+  `,
+  // 3: a deleted message's words leave the event log too. The index finds a message's events; the update
   // redacts the messages deleted before this migration.
   `
   CREATE INDEX events_by_message ON events (circle_id, json_extract(data, '$.message.id'))

@@ -183,7 +183,7 @@ export class SqliteCircleRepository implements CircleRepository {
   }
 
   peekNextSeq(): number {
-    return this.storage.headSeq(this.circleId) + 1;
+    return this.storage.headSeqOf(this.circleId) + 1;
   }
 
   appendEvent(draft: EventDraft): CircleEvent {

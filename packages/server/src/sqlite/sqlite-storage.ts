@@ -1,8 +1,9 @@
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { HearthError, type CircleEvent, type HistoryPage, type Message } from '@hearth/protocol';
-import type { CircleRepository } from '@hearth/protocol/rules';
-import type { CircleServerSettings, Storage, TokenHolder } from '../storage.js';
+import { takeFromBucket, type BucketSpec } from '../rate-limit.js';
+import { parseHistoryCursor, type CircleReadTx, type CircleServerSettings, type Storage, type TokenHolder } from '../storage.js';
+import { normalizeOrigin } from '../origins.js';
 import { migrate } from './migrations.js';
 import { SqliteCircleRepository } from './sqlite-repository.js';
 
@@ -20,8 +21,13 @@ export interface SqliteStorageOptions {
  * written before commit returns) but may lose the last commits on power loss or an OS crash, because the WAL
  * is only fsynced at checkpoints. Hearth acknowledges a command only once it is durably stored, so every
  * commit fsyncs the WAL. The price is one fsync per command, which a small circle never notices.
+ *
+ * better-sqlite3 is synchronous: `write` runs its work inside one IMMEDIATE transaction and has committed
+ * before the promise it returns exists, so the work runs exactly once.
  */
 export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite';
+  readonly shared = false;
   readonly db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #repositories = new Map<string, SqliteCircleRepository>();
@@ -45,91 +51,122 @@ export class SqliteStorage implements Storage {
     return statement;
   }
 
-  transaction<T>(fn: () => T): T {
+  write<T>(circleId: string, work: (tx: CircleReadTx) => T): Promise<T> {
     // IMMEDIATE takes the write lock up front, so two processes never both read a head seq and append after it.
-    // Inside an outer transaction better-sqlite3 turns this into a savepoint.
-    return this.db.transaction(fn).immediate();
+    return settle(() => this.db.transaction(() => work(this.#tx(circleId))).immediate());
   }
 
-  repository(circleId: string): CircleRepository | undefined {
-    const cached = this.#repositories.get(circleId);
-    if (cached) return cached;
-    if (!this.stmt('SELECT 1 FROM circles WHERE id = ?').get(circleId)) return undefined;
-    const repo = new SqliteCircleRepository(this, circleId);
-    this.#repositories.set(circleId, repo);
-    return repo;
+  read<T>(circleId: string, work: (tx: CircleReadTx) => T): Promise<T> {
+    return settle(() => {
+      // A deferred transaction reads one snapshot of the WAL; query_only makes any write throw.
+      this.db.pragma('query_only = ON');
+      try {
+        return this.db.transaction(() => work(this.#tx(circleId))).deferred();
+      } finally {
+        this.db.pragma('query_only = OFF');
+      }
+    });
   }
 
-  createCircleShell(circleId: string, settings: CircleServerSettings, now: number): CircleRepository {
-    if (this.stmt('SELECT 1 FROM circles WHERE id = ?').get(circleId)) {
-      throw new HearthError('conflict', `a circle with id ${circleId} already exists`);
-    }
-    this.stmt('INSERT INTO circles (id, record, sso_secret, allowed_origins, created_at) VALUES (?, NULL, ?, ?, ?)').run(
-      circleId,
-      settings.ssoSecret,
-      JSON.stringify(settings.allowedOrigins),
-      now,
+  create<T>(circleId: string, settings: CircleServerSettings, now: number, work: (tx: CircleReadTx) => T): Promise<T> {
+    return settle(() =>
+      this.db
+        .transaction(() => {
+          if (this.stmt('SELECT 1 FROM circles WHERE id = ?').get(circleId)) {
+            throw new HearthError('conflict', `a circle with id ${circleId} already exists`);
+          }
+          this.stmt('INSERT INTO circles (id, record, sso_secret, allowed_origins, created_at) VALUES (?, NULL, ?, ?, ?)').run(
+            circleId,
+            settings.ssoSecret,
+            JSON.stringify(settings.allowedOrigins),
+            now,
+          );
+          return work(this.#tx(circleId));
+        })
+        .immediate(),
     );
-    return this.repository(circleId)!;
   }
 
-  listCircleIds(): string[] {
-    return (this.stmt('SELECT id FROM circles WHERE record IS NOT NULL ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+  listCircleIds(): Promise<string[]> {
+    return settle(() => (this.stmt('SELECT id FROM circles WHERE record IS NOT NULL ORDER BY id').all() as { id: string }[]).map((r) => r.id));
   }
 
-  getServerSettings(circleId: string): CircleServerSettings | undefined {
-    const row = this.stmt('SELECT sso_secret, allowed_origins FROM circles WHERE id = ?').get(circleId) as
-      | { sso_secret: string | null; allowed_origins: string }
-      | undefined;
-    if (!row) return undefined;
-    return { ssoSecret: row.sso_secret, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
+  anyCircleAllowsOrigin(origin: string): Promise<boolean> {
+    return settle(() => {
+      // Origins are kept as the operator wrote them: compare normalized.
+      const rows = this.stmt("SELECT allowed_origins FROM circles WHERE allowed_origins != '[]'").all() as { allowed_origins: string }[];
+      return rows.some((r) => (JSON.parse(r.allowed_origins) as string[]).some((o) => normalizeOrigin(o) === origin));
+    });
   }
 
-  putServerSettings(circleId: string, settings: CircleServerSettings): void {
-    const { changes } = this.stmt('UPDATE circles SET sso_secret = ?, allowed_origins = ? WHERE id = ?').run(
-      settings.ssoSecret,
-      JSON.stringify(settings.allowedOrigins),
-      circleId,
-    );
-    if (changes === 0) throw new HearthError('not_found', `no circle ${circleId}`);
+  ping(): Promise<void> {
+    return settle(() => void this.stmt('SELECT 1').get());
   }
 
-  headSeq(circleId: string): number {
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+
+  /** Seq of the newest event of a circle; 0 when it has none (inside the current transaction). */
+  headSeqOf(circleId: string): number {
     const row = this.stmt('SELECT MAX(seq) AS head FROM events WHERE circle_id = ?').get(circleId) as { head: number | null };
     return row.head ?? 0;
   }
 
-  eventsAfter(circleId: string, after: number, limit: number): CircleEvent[] {
-    const rows = this.stmt('SELECT data FROM events WHERE circle_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(circleId, after, limit) as { data: string }[];
-    return rows.map((r) => JSON.parse(r.data) as CircleEvent);
-  }
-
-  allMessages(circleId: string): Message[] {
-    return (this.stmt('SELECT data FROM messages WHERE circle_id = ? ORDER BY seq').all(circleId) as { data: string }[]).map((r) => JSON.parse(r.data) as Message);
-  }
-
-  historyPage(circleId: string, threadId: string, before: string | null, limit: number): HistoryPage {
-    let beforeSeq = Number.MAX_SAFE_INTEGER;
-    if (before !== null) {
-      beforeSeq = Number(before);
-      if (!/^\d{1,15}$/.test(before) || !Number.isSafeInteger(beforeSeq)) {
-        throw new HearthError('invalid', 'history cursor is not one this server issued', { field: 'query.before' });
-      }
+  #tx(circleId: string): CircleReadTx {
+    let repo = this.#repositories.get(circleId);
+    if (!repo) {
+      if (!this.stmt('SELECT 1 FROM circles WHERE id = ?').get(circleId)) throw new HearthError('not_found', `no circle ${circleId}`);
+      repo = new SqliteCircleRepository(this, circleId);
+      this.#repositories.set(circleId, repo);
     }
-    // One row more than asked tells whether an older page exists.
-    const rows = this.stmt('SELECT data FROM messages WHERE circle_id = ? AND thread_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').all(
-      circleId,
-      threadId,
-      beforeSeq,
-      limit + 1,
-    ) as { data: string }[];
-    const more = rows.length > limit;
-    const messages = rows.slice(0, limit).reverse().map((r) => JSON.parse(r.data) as Message);
-    return { threadId, messages, before: more && messages.length > 0 ? String(messages[0]!.seq) : null };
+    return new SqliteCircleTx(this, repo);
+  }
+}
+
+/** Runs synchronous storage work and reports its outcome as a promise (a throw becomes a rejection). */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** One circle inside a better-sqlite3 transaction: every call is a statement on the open transaction. */
+class SqliteCircleTx implements CircleReadTx {
+  readonly circleId: string;
+
+  constructor(
+    private readonly storage: SqliteStorage,
+    readonly repo: SqliteCircleRepository,
+  ) {
+    this.circleId = repo.circleId;
+  }
+
+  headSeq(): number {
+    return this.storage.headSeqOf(this.circleId);
+  }
+
+  serverSettings(): CircleServerSettings {
+    const row = this.storage.stmt('SELECT sso_secret, allowed_origins FROM circles WHERE id = ?').get(this.circleId) as { sso_secret: string | null; allowed_origins: string };
+    return { ssoSecret: row.sso_secret, allowedOrigins: JSON.parse(row.allowed_origins) as string[] };
+  }
+
+  putServerSettings(settings: CircleServerSettings): void {
+    this.storage.stmt('UPDATE circles SET sso_secret = ?, allowed_origins = ? WHERE id = ?').run(settings.ssoSecret, JSON.stringify(settings.allowedOrigins), this.circleId);
+  }
+
+  getToken(tokenHash: string): TokenHolder | undefined {
+    const row = this.storage.stmt('SELECT circle_id, member_id, request_id FROM tokens WHERE hash = ?').get(tokenHash) as
+      | { circle_id: string; member_id: string | null; request_id: string | null }
+      | undefined;
+    return row && { circleId: row.circle_id, memberId: row.member_id, requestId: row.request_id };
   }
 
   putToken(tokenHash: string, holder: TokenHolder, now: number): void {
-    this.stmt('INSERT INTO tokens (hash, circle_id, member_id, request_id, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    this.storage.stmt('INSERT INTO tokens (hash, circle_id, member_id, request_id, created_at) VALUES (?, ?, ?, ?, ?)').run(
       tokenHash,
       holder.circleId,
       holder.memberId,
@@ -138,23 +175,46 @@ export class SqliteStorage implements Storage {
     );
   }
 
-  getToken(tokenHash: string): TokenHolder | undefined {
-    const row = this.stmt('SELECT circle_id, member_id, request_id FROM tokens WHERE hash = ?').get(tokenHash) as
-      | { circle_id: string; member_id: string | null; request_id: string | null }
-      | undefined;
-    return row && { circleId: row.circle_id, memberId: row.member_id, requestId: row.request_id };
+  promoteRequestTokens(requestId: string, memberId: string): void {
+    this.storage.stmt('UPDATE tokens SET member_id = ?, request_id = NULL WHERE circle_id = ? AND request_id = ?').run(memberId, this.circleId, requestId);
   }
 
-  promoteRequestTokens(circleId: string, requestId: string, memberId: string): void {
-    this.stmt('UPDATE tokens SET member_id = ?, request_id = NULL WHERE circle_id = ? AND request_id = ?').run(memberId, circleId, requestId);
+  deleteMemberTokens(memberId: string): void {
+    this.storage.stmt('DELETE FROM tokens WHERE circle_id = ? AND member_id = ?').run(this.circleId, memberId);
   }
 
-  deleteMemberTokens(circleId: string, memberId: string): void {
-    this.stmt('DELETE FROM tokens WHERE circle_id = ? AND member_id = ?').run(circleId, memberId);
+  takeBucketToken(key: string, spec: BucketSpec, now: number): number {
+    const row = this.storage.stmt('SELECT tokens, at FROM buckets WHERE circle_id = ? AND key = ?').get(this.circleId, key) as { tokens: number; at: number } | undefined;
+    const { wait, state } = takeFromBucket(row, spec, now);
+    if (wait === 0) {
+      this.storage
+        .stmt('INSERT INTO buckets (circle_id, key, tokens, at) VALUES (?, ?, ?, ?) ON CONFLICT (circle_id, key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at')
+        .run(this.circleId, key, state.tokens, state.at);
+    }
+    return wait;
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  eventsAfter(after: number, limit: number): CircleEvent[] {
+    const rows = this.storage.stmt('SELECT data FROM events WHERE circle_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(this.circleId, after, limit) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as CircleEvent);
+  }
+
+  allMessages(): Message[] {
+    return (this.storage.stmt('SELECT data FROM messages WHERE circle_id = ? ORDER BY seq').all(this.circleId) as { data: string }[]).map((r) => JSON.parse(r.data) as Message);
+  }
+
+  historyPage(threadId: string, before: string | null, limit: number): HistoryPage {
+    const beforeSeq = parseHistoryCursor(before);
+    // One row more than asked tells whether an older page exists.
+    const rows = this.storage.stmt('SELECT data FROM messages WHERE circle_id = ? AND thread_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').all(
+      this.circleId,
+      threadId,
+      beforeSeq,
+      limit + 1,
+    ) as { data: string }[];
+    const more = rows.length > limit;
+    const messages = rows.slice(0, limit).reverse().map((r) => JSON.parse(r.data) as Message);
+    return { threadId, messages, before: more && messages.length > 0 ? String(messages[0]!.seq) : null };
   }
 }
 
