@@ -113,6 +113,8 @@ class WebSocketTransport implements Transport {
       };
       link.abort = fail;
       link.timers.push(setTimeout(() => {
+        // Only a link still waiting for its welcome times out; an open one is watched by the heartbeat.
+        if (link.state !== 'connecting') return;
         fail(unavailable('the server did not answer in time'));
         this.#end(link, null);
       }, this.#options.connectTimeoutMs ?? 15_000));
