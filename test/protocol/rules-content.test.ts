@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { LIMITS } from '@hearth/protocol';
+import * as v from 'valibot';
+import { LIMITS, ThreadSchema } from '@hearth/protocol';
 import { T0, harness } from './rules-harness.js';
 
 describe('rules: execute basics', () => {
@@ -109,6 +110,17 @@ describe('rules: message.post', () => {
     const h = harness();
     h.ok(h.owner.id, { type: 'message.post', messageId: 'msg-000001', threadKey: '/posts/untitled', body: 'x' });
     assert.equal(h.repo.getThreadByKey('/posts/untitled')!.title, '/posts/untitled');
+  });
+
+  it('names an untitled keyed thread after a key longer than a title may be with a valid title (cut, trimmed, whole characters)', () => {
+    const h = harness();
+    const long = `${' '.repeat(3)}/${'a'.repeat(118)}😀${'b'.repeat(60)}`; // the emoji straddles the 120th code unit
+    assert.ok(long.length <= LIMITS.threadKeyMaxChars);
+    h.ok(h.owner.id, { type: 'message.post', messageId: 'msg-000001', threadKey: long, body: 'x' });
+    const thread = h.repo.getThreadByKey(long)!;
+    assert.equal(thread.key, long, 'the key stays as given');
+    assert.equal(thread.title, `/${'a'.repeat(118)}`);
+    assert.ok(v.is(ThreadSchema, thread), 'the thread passes the schema every client parses it with');
   });
 
   it('refuses an unknown thread, a taken message id, and a reply outside the thread', () => {

@@ -42,6 +42,15 @@ export function line(max: number) {
   );
 }
 
+/**
+ * Fits text into a one-line field of `max` characters (e.g. a thread title made from a longer page key or a
+ * page's title): trimmed, cut at `max` UTF-16 code units, never between the two halves of a surrogate pair.
+ */
+export function clipLine(text: string, max: number): string {
+  const clipped = text.trim().slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(clipped) ? clipped.slice(0, -1) : clipped;
+}
+
 /** Milliseconds since the epoch. */
 export const Timestamp = /* @__PURE__ */ v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0));
 

@@ -1,5 +1,6 @@
 // Threads and messages: what members write.
 import { LIMITS } from '../../limits.js';
+import { clipLine } from '../../fields.js';
 import type { Message, Thread } from '../../domain.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { ExecuteContext } from '../engine.js';
@@ -83,8 +84,10 @@ export const contentHandlers: Handlers<ContentCommand> = {
     return accept((fx) => {
       let thread = existing;
       if (!thread) {
-        // A page-keyed thread comes into being with its first post.
-        thread = newThread(ctx, ctx.newId(), command.threadTitle ?? command.threadKey!, command.threadKey!);
+        // A page-keyed thread comes into being with its first post. Untitled, it is named after its key, cut
+        // to a title's length: a key may be longer than a title may be.
+        const title = command.threadTitle ?? clipLine(command.threadKey!, LIMITS.threadTitleMaxChars);
+        thread = newThread(ctx, ctx.newId(), title, command.threadKey!);
         repo.putThread(thread);
         fx.emit({ type: 'thread.upserted', thread });
       }
