@@ -48,7 +48,7 @@ export function line(max: number) {
  */
 export function clipLine(text: string, max: number): string {
   const clipped = text.trim().slice(0, max);
-  return /[\uD800-\uDBFF]$/.test(clipped) ? clipped.slice(0, -1) : clipped;
+  return (/[\uD800-\uDBFF]$/.test(clipped) ? clipped.slice(0, -1) : clipped).trimEnd();
 }
 
 /** Milliseconds since the epoch. */
