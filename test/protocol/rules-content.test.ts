@@ -121,6 +121,9 @@ describe('rules: message.post', () => {
     assert.equal(thread.key, long, 'the key stays as given');
     assert.equal(thread.title, `/${'a'.repeat(118)}`);
     assert.ok(v.is(ThreadSchema, thread), 'the thread passes the schema every client parses it with');
+    // A key that is a lone surrogate is a valid key (and title) of its own: nothing is cut from it.
+    h.ok(h.owner.id, { type: 'message.post', messageId: 'msg-000002', threadKey: '\uD800', body: 'x' });
+    assert.equal(h.repo.getThreadByKey('\uD800')!.title, '\uD800');
   });
 
   it('refuses an unknown thread, a taken message id, and a reply outside the thread', () => {

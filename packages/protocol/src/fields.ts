@@ -47,8 +47,10 @@ export function line(max: number) {
  * page's title): trimmed, cut at `max` UTF-16 code units, never between the two halves of a surrogate pair.
  */
 export function clipLine(text: string, max: number): string {
-  const clipped = text.trim().slice(0, max);
-  return (/[\uD800-\uDBFF]$/.test(clipped) ? clipped.slice(0, -1) : clipped).trimEnd();
+  const trimmed = text.trim();
+  if (trimmed.length <= max) return trimmed;
+  const splitsPair = /[\uD800-\uDBFF]/.test(trimmed[max - 1]!) && /[\uDC00-\uDFFF]/.test(trimmed[max]!);
+  return trimmed.slice(0, splitsPair ? max - 1 : max).trimEnd();
 }
 
 /** Milliseconds since the epoch. */
