@@ -193,6 +193,21 @@ describe('CircleClient: optimistic commands and the outbox', () => {
     expect(after.getSnapshot().threads[threadId]!.messages.filter((m) => m.body === 'written on the train')).to.have.length(1);
   });
 
+  it('shows a reaction named like an inherited property (toString) optimistically, then confirmed', async () => {
+    const { hub, circle, ownerToken } = makeCircle({ latencyMs: 10 }, { reactions: ['toString', 'valueOf'] });
+    const c = client({ hub, circle, credentials: token(ownerToken) });
+    await connected(c);
+    const threadId = await topic(c);
+    const messageId = await c.post({ threadId }, 'react to me');
+    await until(c, (s) => s.pendingCount === 0, 'posted');
+    const me = c.getSnapshot().me!.id;
+    const reacted = c.react(messageId, 'toString');
+    expect(c.getSnapshot().threads[threadId]!.messages[0]!.reactions).to.deep.equal({ toString: [me] });
+    await reacted;
+    const snapshot = await until(c, (s) => s.pendingCount === 0, 'confirmed');
+    expect(snapshot.threads[threadId]!.messages[0]!.reactions).to.deep.equal({ toString: [me] });
+  });
+
   it('rolls back a refused reaction and rejects with its code', async () => {
     const { hub, circle, ownerToken } = makeCircle({ latencyMs: 10 });
     const c = client({ hub, circle, credentials: token(ownerToken) });

@@ -298,6 +298,17 @@ describe('rules: message.react', () => {
     h.refused(ada.id, { type: 'message.react', messageId: id, reaction: '👍', active: true }, 'conflict');
   });
 
+  it('takes reactions named like inherited properties as reactions of their own', () => {
+    const reactions = ['toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+    const h = harness({ circle: { reactions } });
+    const ada = h.join('Ada');
+    const id = h.post(ada.id, h.thread());
+    for (const reaction of reactions) h.ok(ada.id, { type: 'message.react', messageId: id, reaction, active: true });
+    assert.deepEqual(h.repo.getMessage(id)!.reactions, Object.fromEntries(reactions.map((r) => [r, [ada.id]])));
+    h.ok(ada.id, { type: 'message.react', messageId: id, reaction: 'toString', active: false });
+    assert.deepEqual(Object.keys(h.repo.getMessage(id)!.reactions), reactions.slice(1));
+  });
+
   it('refuses more distinct reactions than the limit', () => {
     const reactions = Array.from({ length: LIMITS.reactionsPerMessage + 1 }, (_, i) => `r${i}`);
     const h = harness({ circle: { reactions } });

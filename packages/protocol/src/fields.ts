@@ -62,7 +62,14 @@ export const DisplayName = /* @__PURE__ */ line(LIMITS.displayNameMaxChars);
 export const Body = /* @__PURE__ */ text(LIMITS.bodyMaxChars);
 export const ContentWarning = /* @__PURE__ */ line(LIMITS.contentWarningMaxChars);
 export const Reason = /* @__PURE__ */ text(LIMITS.reasonMaxChars);
-export const Reaction = /* @__PURE__ */ line(LIMITS.reactionMaxChars);
+/**
+ * A reaction names a key of `Message.reactions`: the three names that JavaScript objects (and so every
+ * JSON decoder built on them) treat as special are refused.
+ */
+export const Reaction = /* @__PURE__ */ v.pipe(
+  line(LIMITS.reactionMaxChars),
+  v.check((s) => s !== '__proto__' && s !== 'constructor' && s !== 'prototype', 'must not be __proto__, constructor or prototype'),
+);
 export const ThreadTitle = /* @__PURE__ */ line(LIMITS.threadTitleMaxChars);
 export const Flair = /* @__PURE__ */ line(LIMITS.flairMaxChars);
 /** A page-keyed thread's key, usually the page path (`/posts/my-article`). */

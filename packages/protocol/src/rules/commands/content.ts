@@ -146,7 +146,8 @@ export const contentHandlers: Handlers<ContentCommand> = {
     const message = ctx.repo.getMessage(command.messageId);
     if (!message) return refuse('not_found', 'no such message', 'command.messageId');
     if (message.state !== 'visible') return refuse('conflict', `a ${message.state} message cannot be reacted to`);
-    const current = message.reactions[command.reaction] ?? [];
+    // Own keys only: a reaction may be named like an inherited property (`toString`).
+    const current = Object.hasOwn(message.reactions, command.reaction) ? message.reactions[command.reaction]! : [];
     // Taking back a reaction the circle has since dropped from its set is still allowed.
     const known = ctx.repo.getCircle().circle.reactions.includes(command.reaction);
     if (!known && !(command.active === false && current.length > 0)) {
