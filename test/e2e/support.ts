@@ -51,7 +51,7 @@ export async function startHarness(options: Partial<HearthServerOptions> = {}): 
       contexts.push(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
-      await page.goto(url.startsWith('http') ? url : `${server.url}${url}`);
+      await page.goto(url.startsWith('/') ? `${server.url}${url}` : url);
       return page;
     },
     async connect(circle, credentials) {
@@ -86,7 +86,7 @@ export async function joinAs(page: Page, who: { name: string } | { token: string
     await page.locator(join('input[name=accept]')).click();
   }
   await page.locator(join('[part=submit]')).click();
-  await page.waitForSelector(inCircle('hearth-composer >>> textarea', circle));
+  await page.waitForSelector(inCircle('nav[part=nav]', circle));
 }
 
 /** What watch.js and trap.js recorded on a page: CSP violations, uncaught errors, and calls into the trap. */
