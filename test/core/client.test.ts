@@ -57,6 +57,20 @@ describe('CircleClient: connection', () => {
     expect(attempts).to.equal(1);
   });
 
+  it('stops retrying when the join itself is refused as too large, and rejects with that code', async () => {
+    const { hub, circle, inviteCode } = makeCircle();
+    let attempts = 0;
+    const inner = hub.transport();
+    const counting: Transport = { ...inner, connect: (p, s) => (attempts++, inner.connect(p, s)), send: (c) => inner.send(c), history: (q) => inner.history(q), close: () => inner.close() };
+    const c = client({ hub, circle, transport: counting, random: () => 0 });
+    const joined = c.join(invite(inviteCode, 'N'.repeat(41))).then(() => null, (error: HearthError) => error);
+    const error = await Promise.race([joined, sleep(2000).then(() => 'still retrying')]);
+    expect((error as HearthError).code).to.equal('too_large');
+    expect(c.getSnapshot().status).to.equal('disconnected');
+    await sleep(300);
+    expect(attempts).to.equal(1);
+  });
+
   it('reconnects with backoff after a drop and resumes without gaps, then signals recovered', async () => {
     const { hub, circle, ownerToken, inviteCode } = makeCircle();
     const reader = client({ hub, circle, credentials: invite(inviteCode, 'Reader'), random: () => 0.9 });
@@ -177,6 +191,21 @@ describe('CircleClient: optimistic commands and the outbox', () => {
     expect(stored).to.have.length(1);
     await after.loadOlder(threadId);
     expect(after.getSnapshot().threads[threadId]!.messages.filter((m) => m.body === 'written on the train')).to.have.length(1);
+  });
+
+  it('shows a reaction named like an inherited property (toString) optimistically, then confirmed', async () => {
+    const { hub, circle, ownerToken } = makeCircle({ latencyMs: 10 }, { reactions: ['toString', 'valueOf'] });
+    const c = client({ hub, circle, credentials: token(ownerToken) });
+    await connected(c);
+    const threadId = await topic(c);
+    const messageId = await c.post({ threadId }, 'react to me');
+    await until(c, (s) => s.pendingCount === 0, 'posted');
+    const me = c.getSnapshot().me!.id;
+    const reacted = c.react(messageId, 'toString');
+    expect(c.getSnapshot().threads[threadId]!.messages[0]!.reactions).to.deep.equal({ toString: [me] });
+    await reacted;
+    const snapshot = await until(c, (s) => s.pendingCount === 0, 'confirmed');
+    expect(snapshot.threads[threadId]!.messages[0]!.reactions).to.deep.equal({ toString: [me] });
   });
 
   it('rolls back a refused reaction and rejects with its code', async () => {

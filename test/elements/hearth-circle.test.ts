@@ -58,6 +58,25 @@ describe('<hearth-circle>', () => {
     expect(deep(element, 'hearth-thread-list')).to.equal(undefined);
   });
 
+  it('titles a page-keyed thread after a page title too long for a title, cut to fit, so the first post goes through', async () => {
+    const { member } = await circleWithMembers();
+    const previous = document.title;
+    document.title = `${'A long page title, '.repeat(10)}the end`; // 197 characters
+    try {
+      const element = await render<HearthCircleElement>(html`<hearth-circle .client=${member} thread="/posts/long"></hearth-circle>`);
+      const thread = await waitFor(() => deep<HTMLElement>(element, 'hearth-thread'), 'keyed thread');
+      const composer = await waitFor(() => thread.shadowRoot?.querySelector('hearth-composer'), 'composer');
+      const textarea = await waitFor(() => composer.shadowRoot!.querySelector('textarea'), 'textarea');
+      textarea.value = 'First!';
+      textarea.dispatchEvent(new InputEvent('input'));
+      (composer as unknown as { send(): void }).send();
+      const snapshot = await until(member, (s) => !!s.threadsByKey['/posts/long']?.thread && s.pendingCount === 0, 'thread created');
+      expect(snapshot.threadsByKey['/posts/long']!.thread!.title).to.equal(document.title.slice(0, 120).trim());
+    } finally {
+      document.title = previous;
+    }
+  });
+
   it('gives moderators their tools, loaded on demand', async () => {
     const { owner, member, threadId } = await circleWithMembers();
     await member.post({ threadId }, 'please look');

@@ -100,6 +100,21 @@ describe('<hearth-message>', () => {
     await until(owner, () => view().reactions['🌱'] === undefined, 'reaction removed');
   });
 
+  it('keeps a reaction’s right-to-left override inside its name, away from the count', async () => {
+    const { element, root, owner, view } = await shown('react to me');
+    await owner.command({ type: 'circle.update', reactions: ['\u202Eevil', '🔥'] });
+    await until(owner, (s) => s.circle!.reactions[0] === '\u202Eevil', 'new set');
+    await owner.react(view().id, '\u202Eevil');
+    element.reactions = ['\u202Eevil', '🔥'];
+    await until(owner, () => view().reactions['\u202Eevil']?.length === 1 && !view().pending, 'reacted');
+    const shownPill = () => {
+      const pill = root.querySelector<HTMLButtonElement>('[part=reactions] button');
+      const name = pill?.querySelector('bdi');
+      return pill && name && { text: pill.textContent, name: name.textContent, bidi: getComputedStyle(name).unicodeBidi };
+    };
+    expect(await waitFor(shownPill, 'reaction shown')).to.deep.equal({ text: '\u202Eevil 1', name: '\u202Eevil', bidi: 'isolate' });
+  });
+
   it('edits and deletes the viewer’s own message, leaving a tombstone', async () => {
     const { member, threadId } = await circleWithMembers();
     const messageId = await member.post({ threadId }, 'frist');

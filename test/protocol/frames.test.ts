@@ -77,6 +77,14 @@ describe('parseClientFrame', () => {
     rejects(JSON.stringify({ v: 1, type: 'hello', circle: 'readers', cursor: null, credentials: { kind: 'invite', code: 'c'.repeat(21), displayName: 'two\nlines', acceptNorms: true } }), 'invalid', 'credentials.displayName');
   });
 
+  it('refuses the reaction names JavaScript objects treat as special', () => {
+    for (const reaction of ['__proto__', 'constructor', 'prototype']) {
+      rejects(command({ type: 'message.react', messageId: 'msg-000001', reaction, active: true }), 'invalid', 'command.reaction');
+      rejects(command({ type: 'circle.update', reactions: ['👍', reaction] }), 'invalid', 'command.reactions.1');
+    }
+    assert.equal(parseClientFrame(command({ type: 'circle.update', reactions: ['toString', 'hasOwnProperty', '__defineGetter__'] })).ok, true);
+  });
+
   it('requires the norms to be accepted on joining', () => {
     rejects(JSON.stringify({ v: 1, type: 'hello', circle: 'readers', cursor: null, credentials: { kind: 'invite', code: 'c'.repeat(21), displayName: 'Ann', acceptNorms: false } }), 'invalid', 'credentials.acceptNorms');
   });

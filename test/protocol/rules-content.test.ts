@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { LIMITS } from '@hearth/protocol';
+import * as v from 'valibot';
+import { LIMITS, ThreadSchema } from '@hearth/protocol';
 import { T0, harness } from './rules-harness.js';
 
 describe('rules: execute basics', () => {
@@ -109,6 +110,20 @@ describe('rules: message.post', () => {
     const h = harness();
     h.ok(h.owner.id, { type: 'message.post', messageId: 'msg-000001', threadKey: '/posts/untitled', body: 'x' });
     assert.equal(h.repo.getThreadByKey('/posts/untitled')!.title, '/posts/untitled');
+  });
+
+  it('names an untitled keyed thread after a key longer than a title may be with a valid title (cut, trimmed, whole characters)', () => {
+    const h = harness();
+    const long = `${' '.repeat(3)}/${'a'.repeat(118)}😀${'b'.repeat(60)}`; // the emoji straddles the 120th code unit
+    assert.ok(long.length <= LIMITS.threadKeyMaxChars);
+    h.ok(h.owner.id, { type: 'message.post', messageId: 'msg-000001', threadKey: long, body: 'x' });
+    const thread = h.repo.getThreadByKey(long)!;
+    assert.equal(thread.key, long, 'the key stays as given');
+    assert.equal(thread.title, `/${'a'.repeat(118)}`);
+    assert.ok(v.is(ThreadSchema, thread), 'the thread passes the schema every client parses it with');
+    // A key that is a lone surrogate is a valid key (and title) of its own: nothing is cut from it.
+    h.ok(h.owner.id, { type: 'message.post', messageId: 'msg-000002', threadKey: '\uD800', body: 'x' });
+    assert.equal(h.repo.getThreadByKey('\uD800')!.title, '\uD800');
   });
 
   it('refuses an unknown thread, a taken message id, and a reply outside the thread', () => {
@@ -281,6 +296,17 @@ describe('rules: message.react', () => {
     h.refused(ada.id, { type: 'message.react', messageId: 'msg-missing', reaction: '👍', active: true }, 'not_found');
     h.ok(h.owner.id, { type: 'mod.hide', messageId: id, reason: 'x' });
     h.refused(ada.id, { type: 'message.react', messageId: id, reaction: '👍', active: true }, 'conflict');
+  });
+
+  it('takes reactions named like inherited properties as reactions of their own', () => {
+    const reactions = ['toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+    const h = harness({ circle: { reactions } });
+    const ada = h.join('Ada');
+    const id = h.post(ada.id, h.thread());
+    for (const reaction of reactions) h.ok(ada.id, { type: 'message.react', messageId: id, reaction, active: true });
+    assert.deepEqual(h.repo.getMessage(id)!.reactions, Object.fromEntries(reactions.map((r) => [r, [ada.id]])));
+    h.ok(ada.id, { type: 'message.react', messageId: id, reaction: 'toString', active: false });
+    assert.deepEqual(Object.keys(h.repo.getMessage(id)!.reactions), reactions.slice(1));
   });
 
   it('refuses more distinct reactions than the limit', () => {

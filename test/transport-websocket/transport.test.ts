@@ -126,6 +126,27 @@ describe('WebSocket transport', () => {
     assert.equal(connections, 2);
   });
 
+  it('keeps an open connection past the connect timeout: the timeout is for the welcome only', async () => {
+    let closed = false;
+    const url = await scripted((socket) => {
+      socket.send(JSON.stringify({ v: 1, type: 'welcome', session }));
+      socket.on('close', () => (closed = true));
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data));
+        if (frame.type === 'command') socket.send(JSON.stringify({ v: 1, type: 'ack', id: frame.command.id, ok: true, seq: null }));
+      });
+    });
+    const transport = createWebSocketTransport({ url, WebSocket, connectTimeoutMs: 100 });
+    const r = recorder();
+    await transport.connect(params, r.sink);
+    await sleep(300);
+    assert.equal(closed, false, 'the socket is still open');
+    assert.deepEqual(r.lost, [], 'and no disconnection was reported');
+    const ack = await transport.send({ id: nanoid(), type: 'member.leave' });
+    assert.equal(ack.ok, true, 'a command still goes through');
+    await transport.close();
+  });
+
   it('pings while idle and drops a connection whose server went silent', async () => {
     const pings: number[] = [];
     const url = await scripted((socket) => {

@@ -34,7 +34,9 @@ export interface ClientEvents {
 }
 
 /** Codes after which reconnecting cannot help until the user acts (signs in again, is unbanned, …). */
-const STOP_RETRYING: ReadonlySet<ErrorCode> = new Set(['unauthorized', 'forbidden', 'invite_expired', 'pending_approval', 'unsupported_version', 'invalid', 'not_found', 'conflict']);
+const STOP_RETRYING: ReadonlySet<ErrorCode> = new Set([
+  'unauthorized', 'forbidden', 'invite_expired', 'pending_approval', 'unsupported_version', 'invalid', 'too_large', 'not_found', 'conflict',
+]);
 /** Codes that mean "not now": retry on the slow tier. */
 const SLOW_DOWN: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'circle_full']);
 

@@ -153,7 +153,8 @@ function overlay(message: MessageView, command: Command, me: string | undefined,
       return { ...message, state: 'visible' };
     case 'message.react': {
       if (!me) return message;
-      const who = (message.reactions[command.reaction] ?? []).filter((id) => id !== me);
+      // Own keys only: a reaction may be named like an inherited property (`toString`).
+      const who = (Object.hasOwn(message.reactions, command.reaction) ? message.reactions[command.reaction]! : []).filter((id) => id !== me);
       const reactions = { ...message.reactions, [command.reaction]: command.active ? [...who, me] : who };
       if (reactions[command.reaction]!.length === 0) delete reactions[command.reaction];
       return { ...message, reactions };

@@ -42,6 +42,17 @@ export function line(max: number) {
   );
 }
 
+/**
+ * Fits text into a one-line field of `max` characters (e.g. a thread title made from a longer page key or a
+ * page's title): trimmed, cut at `max` UTF-16 code units, never between the two halves of a surrogate pair.
+ */
+export function clipLine(text: string, max: number): string {
+  const trimmed = text.trim();
+  if (trimmed.length <= max) return trimmed;
+  const splitsPair = /[\uD800-\uDBFF]/.test(trimmed[max - 1]!) && /[\uDC00-\uDFFF]/.test(trimmed[max]!);
+  return trimmed.slice(0, splitsPair ? max - 1 : max).trimEnd();
+}
+
 /** Milliseconds since the epoch. */
 export const Timestamp = /* @__PURE__ */ v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0));
 
@@ -51,7 +62,14 @@ export const DisplayName = /* @__PURE__ */ line(LIMITS.displayNameMaxChars);
 export const Body = /* @__PURE__ */ text(LIMITS.bodyMaxChars);
 export const ContentWarning = /* @__PURE__ */ line(LIMITS.contentWarningMaxChars);
 export const Reason = /* @__PURE__ */ text(LIMITS.reasonMaxChars);
-export const Reaction = /* @__PURE__ */ line(LIMITS.reactionMaxChars);
+/**
+ * A reaction names a key of `Message.reactions`: the three names that JavaScript objects (and so every
+ * JSON decoder built on them) treat as special are refused.
+ */
+export const Reaction = /* @__PURE__ */ v.pipe(
+  line(LIMITS.reactionMaxChars),
+  v.check((s) => s !== '__proto__' && s !== 'constructor' && s !== 'prototype', 'must not be __proto__, constructor or prototype'),
+);
 export const ThreadTitle = /* @__PURE__ */ line(LIMITS.threadTitleMaxChars);
 export const Flair = /* @__PURE__ */ line(LIMITS.flairMaxChars);
 /** A page-keyed thread's key, usually the page path (`/posts/my-article`). */

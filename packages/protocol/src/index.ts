@@ -2,6 +2,7 @@ export { PROTOCOL_VERSION, LIMITS, ROLE_LEVEL } from './limits.js';
 export { ERROR_CODES, FINAL_ERROR_CODES, HearthError, isErrorCode } from './errors.js';
 export type { ErrorCode, ErrorInfo } from './errors.js';
 export * from './domain.js';
+export { clipLine } from './fields.js';
 export * from './commands.js';
 export * from './events.js';
 export * from './session.js';

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { createCircleClient, type CircleClient, type Transport } from '@hearth/core';
+import { LIMITS, clipLine } from '@hearth/protocol';
 import { HearthElement } from '../shared/element.js';
 import { controls, tokens } from '../shared/styles.js';
 import { directionOf, resolveLanguage } from '../i18n/catalogue.js';
@@ -186,7 +187,7 @@ export class HearthCircleElement extends HearthElement {
     if (this.view === 'moderation') return html`<hearth-moderation theme=${this.theme} lang=${lang} .client=${this.client}></hearth-moderation>`;
     if (this.thread) {
       return html`<hearth-thread theme=${this.theme} lang=${lang} .client=${this.client} .threadKey=${this.thread}
-        .threadTitle=${this.threadTitle || document.title || this.thread} hide-title></hearth-thread>`;
+        .threadTitle=${clipLine(this.threadTitle || document.title || this.thread, LIMITS.threadTitleMaxChars)} hide-title></hearth-thread>`;
     }
     const selected = this.selected && this.snapshot?.threads[this.selected] ? this.selected : null;
     return html`<div class="panes split">

@@ -163,7 +163,8 @@ export class HearthMessageElement extends HearthElement {
   }
 
   #renderReactions(message: MessageView, reactions: readonly string[], me: Member | null) {
-    // Counts from any reaction the message carries; new ones only from the circle's own set.
+    // Counts from any reaction the message carries; new ones only from the circle's own set. The reaction is
+    // isolated, so right-to-left or override characters in its name cannot move the count.
     const shown = Object.entries(message.reactions).filter(([, who]) => who.length > 0);
     if (shown.length === 0 && (!me || reactions.length === 0)) return nothing;
     return html`<div class="reactions" part="reactions">
@@ -171,7 +172,7 @@ export class HearthMessageElement extends HearthElement {
         const pressed = !!me && who.includes(me.id);
         return html`<button type="button" aria-pressed=${String(pressed)} ?disabled=${!me}
           aria-label=${this.t('message.reaction', { reaction, count: who.length })}
-          @click=${() => this.#react(reaction, !pressed)}>${reaction} ${who.length}</button>`;
+          @click=${() => this.#react(reaction, !pressed)}><bdi>${reaction}</bdi> ${who.length}</button>`;
       })}
     </div>`;
   }

@@ -51,8 +51,9 @@ export function resolveLanguage(lang: string | null | undefined): string {
   const base = tag.split('-')[0]!;
   if (languages.has(base)) return base;
   if (loader && !requested.has(base)) {
+    // Asked for once: browsers keep a failed module import for the page's life, so a retry could only fail.
     requested.add(base);
-    loader(base)?.catch(() => requested.delete(base));
+    loader(base)?.catch((error: unknown) => console.warn(`could not load the "${base}" strings; showing English`, error));
   }
   return 'en';
 }

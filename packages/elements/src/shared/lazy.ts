@@ -1,6 +1,7 @@
 // Elements only some viewers need (the moderation tools, for moderators) are fetched when first shown, so
 // every other reader of the page does not download them. An element used before its module has arrived
-// upgrades when it does; properties set on it meanwhile are kept.
+// upgrades when it does; properties set on it meanwhile are kept. A module that failed to load is not asked
+// for again: browsers keep a failed module import for the page's life, so a retry could only fail again.
 
 const loaders = new Map<string, () => Promise<unknown>>();
 
@@ -14,8 +15,5 @@ export function ensureElement(name: string): void {
   const load = loaders.get(name);
   if (!load || customElements.get(name)) return;
   loaders.delete(name);
-  load().catch((error: unknown) => {
-    loaders.set(name, load);
-    console.warn(`could not load <${name}>`, error);
-  });
+  load().catch((error: unknown) => console.warn(`could not load <${name}>; reload the page to try again`, error));
 }

@@ -1,5 +1,6 @@
 // Threads and messages: what members write.
 import { LIMITS } from '../../limits.js';
+import { clipLine } from '../../fields.js';
 import type { Message, Thread } from '../../domain.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { ExecuteContext } from '../engine.js';
@@ -83,8 +84,10 @@ export const contentHandlers: Handlers<ContentCommand> = {
     return accept((fx) => {
       let thread = existing;
       if (!thread) {
-        // A page-keyed thread comes into being with its first post.
-        thread = newThread(ctx, ctx.newId(), command.threadTitle ?? command.threadKey!, command.threadKey!);
+        // A page-keyed thread comes into being with its first post. Untitled, it is named after its key, cut
+        // to a title's length: a key may be longer than a title may be.
+        const title = command.threadTitle ?? clipLine(command.threadKey!, LIMITS.threadTitleMaxChars);
+        thread = newThread(ctx, ctx.newId(), title, command.threadKey!);
         repo.putThread(thread);
         fx.emit({ type: 'thread.upserted', thread });
       }
@@ -143,7 +146,8 @@ export const contentHandlers: Handlers<ContentCommand> = {
     const message = ctx.repo.getMessage(command.messageId);
     if (!message) return refuse('not_found', 'no such message', 'command.messageId');
     if (message.state !== 'visible') return refuse('conflict', `a ${message.state} message cannot be reacted to`);
-    const current = message.reactions[command.reaction] ?? [];
+    // Own keys only: a reaction may be named like an inherited property (`toString`).
+    const current = Object.hasOwn(message.reactions, command.reaction) ? message.reactions[command.reaction]! : [];
     // Taking back a reaction the circle has since dropped from its set is still allowed.
     const known = ctx.repo.getCircle().circle.reactions.includes(command.reaction);
     if (!known && !(command.active === false && current.length > 0)) {

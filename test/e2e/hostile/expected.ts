@@ -1,0 +1,93 @@
+// What the hostile-content suite expects, written from the protocol's documented rules rather than read
+// from its validators: which strings a field refuses (and with which stable code), and what a message body
+// renders as.
+import { LIMITS } from '@hearth/protocol';
+import { parse, type Block, type Inline } from '../../../packages/elements/src/markdown/parse.js';
+
+/** Control characters a text refuses: everything below U+0020 but tab, LF and CR, and DEL. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** A one-line field refuses line breaks and tabs too. */
+const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F]/;
+
+export type Field = 'body' | 'displayName' | 'threadKey' | 'reaction';
+
+const MAX: Record<Field, number> = {
+  body: LIMITS.bodyMaxChars,
+  displayName: LIMITS.displayNameMaxChars,
+  threadKey: LIMITS.threadKeyMaxChars,
+  reaction: LIMITS.reactionMaxChars,
+};
+
+/**
+ * The code a field refuses `value` with, or null when the field takes it. The protocol checks, in order:
+ * not blank, not too long (`too_large`), no control characters (`invalid`); a reaction is not `__proto__`,
+ * `constructor` or `prototype`.
+ */
+export function refusal(field: Field, value: string): 'invalid' | 'too_large' | null {
+  if (value.trim() === '') return 'invalid';
+  if (value.length > MAX[field]) return 'too_large';
+  if ((field === 'body' ? CONTROL : CONTROL_OR_BREAK).test(value)) return 'invalid';
+  // A reaction is a key of an object on the wire: the names objects treat as special are refused.
+  if (field === 'reaction' && ['__proto__', 'constructor', 'prototype'].includes(value)) return 'invalid';
+  return null;
+}
+
+/** Display names are unique in a circle, compared trimmed and case-folded. */
+export const foldName = (name: string) => name.trim().toLocaleLowerCase();
+
+export interface Rendering {
+  /** The text a reader sees: the body's textContent. */
+  text: string;
+  /** Tag names of the elements inside the body, in document order. */
+  tags: string[];
+  /** Link targets, in order. */
+  hrefs: string[];
+}
+
+/**
+ * What a body renders as. "Exactly" for a markdown-bearing body means: the text a reader sees is the text of
+ * the body's markdown tree (delimiters such as `**` or `[…](…)` are markup, not text), inside exactly the
+ * elements that tree calls for. The tree is the elements' own parser (its rules have their own tests); the
+ * source text itself must come back from the server unchanged, and `plainText` below checks plain bodies
+ * without the parser.
+ */
+export function rendering(body: string): Rendering {
+  const out: Rendering = { text: '', tags: [], hrefs: [] };
+  const inline = (nodes: readonly Inline[]) => {
+    for (const node of nodes) {
+      if (typeof node === 'string') out.text += node;
+      else if (node.t === 'br') out.tags.push('br');
+      else if (node.t === 'code') (out.tags.push('code'), (out.text += node.v));
+      else if (node.t === 'link') (out.tags.push('a'), out.hrefs.push(node.href), inline(node.c));
+      else (out.tags.push({ em: 'em', strong: 'strong', strike: 's', spoiler: 'span' }[node.t]), inline(node.c));
+    }
+  };
+  const blocks = (list: readonly Block[]) => {
+    for (const block of list) {
+      if (block.t === 'p') (out.tags.push('p'), inline(block.c));
+      else if (block.t === 'quote') (out.tags.push('blockquote'), blocks(block.c));
+      else if (block.t === 'pre') (out.tags.push('pre', 'code'), (out.text += block.v));
+      else {
+        out.tags.push(block.t);
+        for (const item of block.items) (out.tags.push('li'), inline(item));
+      }
+    }
+  };
+  blocks(parse(body));
+  return out;
+}
+
+/** Characters that can start markdown in the subset (or an autolink's scheme separator). */
+const MARKUP = /[`*_~|[\]()\\>#+\-.!:]/;
+
+/**
+ * For a body with no markup character at all, what a reader sees without consulting the parser: its lines,
+ * with line breaks as `<br>` (no text) and blank lines as paragraph ends (no text either).
+ */
+export function plainText(body: string): string | null {
+  if (MARKUP.test(body)) return null;
+  return body
+    .split(/\r\n?|\n/)
+    .filter((line) => line.trim() !== '')
+    .join('');
+}
