@@ -21,6 +21,7 @@ const DROP_IN_BUDGET_BYTES = 35 * KB;
 export default defineBench({
   name: 'weight',
   title: 'gzip and brotli sizes of the drop-in, the headless packages and each element',
+  order: 10,
   async run({ root, log, attach }) {
     const dist = path.join(root, 'packages/elements/dist');
     const figures: Figure[] = [];

@@ -52,9 +52,11 @@ const figures = [];
 const runs = [];
 const details = {};
 let crashed = 0;
-for (const name of selected) {
-  const module = await import(pathToFileURL(path.join(benchDir, `${name}.bench.ts`)).href);
-  const bench = module.default;
+const benches = [];
+for (const name of selected) benches.push((await import(pathToFileURL(path.join(benchDir, `${name}.bench.ts`)).href)).default);
+benches.sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.name.localeCompare(b.name));
+for (const bench of benches) {
+  const name = bench.name;
   const tmp = mkdtempSync(path.join(os.tmpdir(), `hearth-bench-${name}-`));
   const load = os.loadavg()[0];
   const t0 = Date.now();

@@ -40,6 +40,8 @@ export interface Bench {
   name: string;
   /** One line on what it measures. */
   title: string;
+  /** Where it runs in a full run, lowest first (default 100; ties by name): cheap and deterministic first. */
+  order?: number;
   run(context: BenchContext): Promise<Figure[]>;
 }
 
