@@ -13,7 +13,9 @@
 // (b) Durable acknowledged posts per second: 50 clients, each a member of its own circle, each keeping one
 //     post in flight (send, wait for the ack — sent only after the commit with synchronous=FULL — send the
 //     next). 1 s warm-up, then 4 s counted; 3 runs. A second figure: the 50 as members of one circle, so every
-//     post is also fanned out to all 50 (1 run).
+//     post is also fanned out to all 50 (1 run). And what one durable commit costs on this disk: 300 posts
+//     executed one after another through the server's service in-process (no sockets), each timed; samples
+//     are the posts.
 // (c) Idle: 5,000 members across 50 circles (100 each) connected and welcomed, then left idle; the server's
 //     RSS (VmRSS) sampled once a second for 5 s after 3 s of quiet. Samples are those readings.
 // (d) Fan-out throughput: on the 150-member circle, 10 members each keep one post in flight; every event
@@ -23,7 +25,7 @@
 // Figures: min/median/max over the runs (or readings). The server's CPU use during each phase is in the notes.
 import path from 'node:path';
 import { defineBench, percentile, summarize, type Figure } from './lib/harness.js';
-import { prepareCircles, startFloorServer, startHearthServer, type ServerProcess } from './lib/hearth-server.js';
+import { commitTimes, prepareCircles, startFloorServer, startHearthServer, type ServerProcess } from './lib/hearth-server.js';
 import { split, startWorkers, type SocketSpec, type SocketWorker } from './lib/socket-farm.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,7 +96,7 @@ export default defineBench({
         else (incomplete++, latencies.push(drained - sentAt));
       }
       const note = `${paced.result.sent.length} posts in ${seconds} s to ${members.length} members; ${incomplete} not delivered to all, ` +
-        `${paced.result.refused} refused; server CPU ${pct(paced.cpu)} of a core`;
+        `${paced.result.refused} refused; server CPU ${pct(paced.cpu)} of a core, client processes ${receipts.map((r) => pct(r.cpu)).join(', ')}`;
       log(`latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; ${note}`);
       figures.push({ group: 'server', name: 'p50 send → delivered to all 150, 100 posts/s', unit: 'ms', samples: [percentile(latencies, 50)], note: `one ${seconds} s run: ${note}` });
       figures.push({ group: 'server', name: 'p99 send → delivered to all 150, 100 posts/s', unit: 'ms', samples: [percentile(latencies, 99)], target: { op: '<=', value: 50 } });
@@ -107,7 +109,10 @@ export default defineBench({
         const loop = cpuDuring(target, () => workers[0]!.request({ cmd: 'closed-loop', senders: range(first, 10), warmupMs: 1000, durationMs: measureMs }));
         const counts = await Promise.all(workers.map((w) => w.request({ cmd: 'count', warmupMs: 1000, durationMs: measureMs })));
         const { result, cpu } = await loop;
-        return { deliveries: counts.reduce((s, c) => s + c.frames, 0) / (measureMs / 1000), posts: result.done / (measureMs / 1000), refused: result.refused, cpu };
+        return {
+          deliveries: counts.reduce((s, c) => s + c.frames, 0) / (measureMs / 1000), posts: result.done / (measureMs / 1000), refused: result.refused, cpu,
+          clients: counts.map((c) => pct(c.cpu)).join('/'),
+        };
       };
       const hearthRuns: Awaited<ReturnType<typeof fanOut>>[] = [];
       const floorRuns: Awaited<ReturnType<typeof fanOut>>[] = [];
@@ -115,8 +120,8 @@ export default defineBench({
         floorRuns.push(await fanOut(floorOpened.first[0]!, floor));
         hearthRuns.push(await fanOut(opened.first[0]!, server));
         const [f, h] = [floorRuns.at(-1)!, hearthRuns.at(-1)!];
-        log(`fan-out run ${i + 1}: floor ${f.deliveries.toFixed(0)} deliveries/s (${f.posts.toFixed(0)} posts/s, CPU ${pct(f.cpu)}), ` +
-          `hearth ${h.deliveries.toFixed(0)} deliveries/s (${h.posts.toFixed(0)} posts/s, CPU ${pct(h.cpu)}, ${h.refused} refused)`);
+        log(`fan-out run ${i + 1}: floor ${f.deliveries.toFixed(0)} deliveries/s (${f.posts.toFixed(0)} posts/s, CPU ${pct(f.cpu)}, clients ${f.clients}), ` +
+          `hearth ${h.deliveries.toFixed(0)} deliveries/s (${h.posts.toFixed(0)} posts/s, CPU ${pct(h.cpu)}, clients ${h.clients}, ${h.refused} refused)`);
       }
       const hearthMedian = summarize(hearthRuns.map((r) => r.deliveries)).median;
       const floorMedian = summarize(floorRuns.map((r) => r.deliveries)).median;
@@ -153,6 +158,18 @@ export default defineBench({
       };
       const separate = await posts('50 clients, 50 circles', solos.map((c) => ({ circle: c.id, token: c.tokens[0]!, thread: c.threadId })), runs);
       figures.push({ group: 'server', name: 'durable acked posts/s, 50 clients (own circles)', unit: 'posts/s', samples: separate.samples, target: { op: '>=', value: 2000 }, note: separate.note });
+      // What a durable commit costs on this disk, without sockets: the floor under (b)'s figure.
+      const probeFile = path.join(tmp, 'commits.db');
+      const [probe] = prepareCircles(probeFile, 1, 1, 'probe');
+      const full = commitTimes(probeFile, probe!, quick ? 100 : 300, 'FULL');
+      const normal = commitTimes(probeFile, probe!, quick ? 100 : 300, 'NORMAL');
+      log(`one post executed and committed in-process: p50 ${percentile(full, 50).toFixed(2)} ms with synchronous=FULL (p90 ${percentile(full, 90).toFixed(2)}), ` +
+        `${percentile(normal, 50).toFixed(2)} ms with NORMAL`);
+      figures.push({
+        group: 'server', name: 'one post executed + committed, synchronous=FULL, in-process', unit: 'ms', samples: full,
+        note: `per post, one at a time, no sockets: at most ~${Math.round(1000 / percentile(full, 50))} durable posts/s from one writer; ` +
+          `${percentile(normal, 50).toFixed(2)} ms per post with synchronous=NORMAL (not what the server uses)`,
+      });
       const together = await posts('50 clients, one circle', team!.tokens.map((token) => ({ circle: team!.id, token, thread: team!.threadId })), 1);
       figures.push({ group: 'server', name: 'durable acked posts/s, 50 clients (one circle, each post to all 50)', unit: 'posts/s', samples: together.samples, note: together.note });
     } finally {

@@ -46,6 +46,31 @@ export function prepareCircles(dataFile: string, circles: number, members: numbe
   }
 }
 
+/**
+ * Commits per post on this machine's disk, without sockets: `count` posts executed one after another through
+ * the service on a prepared circle, each its own transaction. Returns the milliseconds of each, with the
+ * server's durability (`synchronous = FULL`, an fsync per commit) or, for comparison only, `NORMAL`.
+ */
+export function commitTimes(dataFile: string, circle: PreparedCircle, count: number, synchronous: 'FULL' | 'NORMAL'): number[] {
+  const storage = createSqliteStorage({ file: dataFile });
+  try {
+    storage.db.pragma(`synchronous = ${synchronous}`);
+    const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+    const owner = storage.repository(circle.id)!.listMembers().find((m) => m.role === 'owner')!;
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = () => randomBytes(12).toString('base64url');
+      const t0 = performance.now();
+      const ack = service.execute(circle.id, owner.id, { id: id(), type: 'message.post', messageId: id(), threadId: circle.threadId, body: 'a message of ordinary length' });
+      times.push(performance.now() - t0);
+      if (!ack.ok) throw new Error(`post refused: ${ack.error.message}`);
+    }
+    return times;
+  } finally {
+    storage.close();
+  }
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ServerProcess {
