@@ -310,6 +310,41 @@ describe('CircleClient: reading', () => {
     await until(reader, (s) => s.threads[threadId]!.unread === 0, 'read');
   });
 
+  it('keeps unread counts right as messages arrive, change, go and load', async () => {
+    const { hub, circle, ownerToken, inviteCode } = makeCircle();
+    const owner = client({ hub, circle, credentials: token(ownerToken) });
+    const reader = client({ hub, circle, credentials: invite(inviteCode, 'Reader') });
+    await connected(owner);
+    await connected(reader);
+    const threadId = await topic(owner);
+    const unread = (c: ReturnType<typeof client>, n: number, what: string) => until(c, (s) => s.threads[threadId]?.unread === n && s.pendingCount === 0, what);
+    const [a, b, c] = [await owner.post({ threadId }, 'a'), await owner.post({ threadId }, 'b'), await owner.post({ threadId }, 'c')];
+    await unread(reader, 3, 'three from the owner');
+    await owner.edit(b, 'b, edited');
+    await until(reader, (s) => s.threads[threadId]!.messages.some((m) => m.body === 'b, edited'), 'the edit');
+    expect(reader.getSnapshot().threads[threadId]!.unread, 'an edited message is still unread').to.equal(3);
+    await owner.command({ type: 'mod.hide', messageId: a, reason: 'off topic' });
+    await unread(reader, 2, 'a hidden message is not');
+    await owner.delete(c);
+    await unread(reader, 1, 'nor a deleted one');
+    await reader.post({ threadId }, 'mine');
+    await owner.post({ threadId }, 'd');
+    await unread(reader, 2, 'the reader’s own post does not count; a new one does');
+    reader.markRead(threadId);
+    await unread(reader, 0, 'read');
+    await owner.post({ threadId }, 'e');
+    await unread(reader, 1, 'a post after the read mark');
+    // A latecomer loads history from the end: what came before they joined is not unread, however it loads.
+    for (let i = 0; i < 25; i++) await owner.post({ threadId }, `m${i}`);
+    const late = client({ hub, circle, credentials: invite(inviteCode, 'Late') });
+    await connected(late);
+    await owner.post({ threadId }, 'after the latecomer joined');
+    await until(late, (s) => s.threads[threadId]?.messages.length === 1, 'the live post');
+    while (await late.loadOlder(threadId, 10));
+    const loaded = await until(late, (s) => s.threads[threadId]!.messages.length === 32, 'all loaded');
+    expect(loaded.threads[threadId]!.unread).to.equal(1);
+  });
+
   it('pages a long thread backwards', async () => {
     const { hub, circle, ownerToken, inviteCode } = makeCircle();
     const owner = client({ hub, circle, credentials: token(ownerToken) });

@@ -77,6 +77,34 @@ describe('moderation on live connections', () => {
     assert.equal(page.page.messages.find((m) => m.id === messageId)?.body, '');
   });
 
+  it('one fan-out gives every viewer their own view, whoever is served first', async () => {
+    // Event frames are serialized once per event and shared: a member served before or after a moderator
+    // must still get a hidden message blank, and everyone the same frame for a visible one.
+    const circle = await makeCircle(t);
+    const early = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Early'));
+    const owner = await signIn(t, circle.id, circle.owner);
+    const author = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Author'));
+    const late = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Late'));
+    const everyone = [early, owner, author, late];
+    clients.push(...everyone.map((c) => c.client));
+    const threadId = nanoid();
+    assert.equal((await owner.client.command({ type: 'thread.create', threadId, title: 'Views' })).ok, true);
+    const hiddenId = nanoid();
+    assert.equal((await author.client.command({ type: 'message.post', messageId: hiddenId, threadId, body: 'rude words' })).ok, true);
+    assert.equal((await owner.client.command({ type: 'mod.hide', messageId: hiddenId, reason: 'rude' })).ok, true);
+    const visibleId = nanoid();
+    assert.equal((await author.client.command({ type: 'message.post', messageId: visibleId, threadId, body: 'kind words' })).ok, true);
+    const seen = async (who: (typeof everyone)[number], messageId: string, state: string) => {
+      const frame = await who.client.next('event', (f) => f.event.type === 'message.upserted' && f.event.message.id === messageId && f.event.message.state === state);
+      return frame.event.type === 'message.upserted' ? frame.event.message : null;
+    };
+    const hidden = await Promise.all(everyone.map((who) => seen(who, hiddenId, 'hidden-by-moderator')));
+    assert.deepEqual(hidden.map((m) => m?.body), ['', 'rude words', 'rude words', '']);
+    const visible = await Promise.all(everyone.map((who) => seen(who, visibleId, 'visible')));
+    for (const message of visible) assert.deepEqual(message, visible[0]);
+    assert.equal(visible[0]?.body, 'kind words');
+  });
+
   it('a command id applied once acks the same seq again and writes nothing more', async () => {
     const { member, threadId } = await world();
     const id = nanoid();

@@ -61,7 +61,7 @@ export class SnapshotDeriver {
         continue;
       }
       changed = true;
-      const view = buildThreadView(thread ?? null, id, serverMessages?.messages ?? [], hasOlder, pending, readMark, me);
+      const view = buildThreadView(thread ?? null, id, serverMessages?.messages ?? [], hasOlder, pending, readMark, me, cached);
       this.#threads.set(id, { thread, messages: serverMessages?.messages, hasOlder, pending, readMark, me, view });
       threads[id] = view;
     }
@@ -164,9 +164,34 @@ function overlay(message: MessageView, command: Command, me: string | undefined,
   }
 }
 
+/**
+ * Unread messages of a confirmed list. Live events replace messages in place or append them, so when the
+ * previous count was taken with the same read mark from a list this one extends, comparing references finds
+ * what changed without reading the messages that did not: a burst into a long thread costs what the burst
+ * costs. Anything else (an older page spliced in front) is counted afresh.
+ */
+function countUnread(confirmed: readonly Message[], readMark: number, me: string | undefined, previous?: ThreadInputs): number {
+  const counts = (m: Message) => +(m.seq > readMark && m.authorId !== me && m.state === 'visible');
+  let unread = 0;
+  let i = 0;
+  if (previous && previous.readMark === readMark && previous.me === me) {
+    const old = previous.messages ?? [];
+    unread = previous.view.unread;
+    for (; i < old.length && i < confirmed.length; i++) {
+      if (old[i] === confirmed[i]) continue;
+      if (old[i]!.id !== confirmed[i]!.id) break;
+      unread += counts(confirmed[i]!) - counts(old[i]!);
+    }
+    if (i < old.length) (i = 0), (unread = 0);
+  }
+  for (; i < confirmed.length; i++) unread += counts(confirmed[i]!);
+  return unread;
+}
+
 function buildThreadView(
   thread: Thread | null, id: string | null, confirmed: readonly Message[], hasOlder: boolean,
   pending: readonly OutboxEntry[], readMark: number, me: string | undefined,
+  previous?: ThreadInputs,
 ): ThreadView {
   let messages: MessageView[] | readonly MessageView[] = confirmed;
   if (pending.length > 0) {
@@ -186,9 +211,7 @@ function buildThreadView(
     }
     messages = list;
   }
-  let unread = 0;
-  for (const m of confirmed) if (m.seq > readMark && m.authorId !== me && m.state === 'visible') unread++;
-  return { thread, id, key: thread?.key ?? null, messages, hasOlder, unread };
+  return { thread, id, key: thread?.key ?? null, messages, hasOlder, unread: countUnread(confirmed, readMark, me, previous) };
 }
 
 function orderThreads(threads: Record<string, ThreadView>): ThreadView[] {

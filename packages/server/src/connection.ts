@@ -222,7 +222,7 @@ export class Connection {
   #push(event: CircleEvent): void {
     const self = this.#member!;
     if (event.type === 'member.upserted' && event.member.id === self.id) this.#member = event.member;
-    this.#send({ v: PROTOCOL_VERSION, type: 'event', event: viewEventFor(event, this.#member!) });
+    this.#sendText(eventFrame(viewEventFor(event, this.#member!)));
     const ending: ErrorInfo | null =
       event.type === 'member.removed' && event.memberId === self.id ? { code: 'unauthorized', message: 'you are no longer a member of this circle' }
       : this.#member!.state === 'banned' ? { code: 'forbidden', message: 'you have been banned from this circle' }
@@ -255,8 +255,12 @@ export class Connection {
   }
 
   #send(frame: ServerFrame): void {
+    this.#sendText(JSON.stringify(frame));
+  }
+
+  #sendText(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send(text);
   }
 
   #closed(): void {
@@ -266,6 +270,23 @@ export class Connection {
     this.#leaveFeed = null;
     this.#stream?.close();
   }
+}
+
+/**
+ * Event frames, serialized once however many connections send them. Fan-out hands every connection of a
+ * circle the same event object, and `viewEventFor` passes it through unchanged for every viewer who may see
+ * it whole (a different view is a new object, serialized on its own), so a post to a circle of 150 costs one
+ * `JSON.stringify`, not 150. Events are never changed once committed; the map forgets them with the event.
+ */
+const eventFrames = new WeakMap<CircleEvent, string>();
+
+function eventFrame(event: CircleEvent): string {
+  let frame = eventFrames.get(event);
+  if (frame === undefined) {
+    frame = JSON.stringify({ v: PROTOCOL_VERSION, type: 'event', event } satisfies ServerFrame);
+    eventFrames.set(event, frame);
+  }
+  return frame;
 }
 
 const ID = /^[A-Za-z0-9_-]{8,64}$/;

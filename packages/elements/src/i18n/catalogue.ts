@@ -64,17 +64,23 @@ export function directionOf(lang: string): 'ltr' | 'rtl' {
 
 export type Params = Record<string, string | number>;
 
+/** Plural rules by language: making one costs far more than using it, and a thread asks for hundreds. */
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+function pluralOf(tag: string, count: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(tag);
+  if (!rules) pluralRules.set(tag, (rules = new Intl.PluralRules(tag)));
+  return rules.select(count);
+}
+
 /** Looks a string up in `lang` (falling back to English) and fills in its `{parameters}`. */
 export function translate(lang: string, key: MessageKey, params: Params = {}): string {
   const tag = resolveLanguage(lang);
   const entry = languages.get(tag)?.messages[key] ?? en[key];
   let text: string;
   if (typeof entry === 'string') text = entry;
-  else {
-    const count = Number(params.count ?? 0);
-    text = new Intl.PluralRules(tag).select(count) === 'one' ? entry.one : entry.other;
-  }
-  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+  else text = pluralOf(tag, Number(params.count ?? 0)) === 'one' ? entry.one : entry.other;
+  return text.includes('{') ? text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match)) : text;
 }
 
 export type { MessageKey, Messages };

@@ -66,6 +66,22 @@ export class HearthElement extends LitElement {
 
   /** The interface language: this element's `lang`, else the nearest ancestor's across shadow roots, else English. */
   get locale(): string {
+    return this.#renderLocale ?? this.#findLocale();
+  }
+
+  /** The locale looked up once per update: a render asks for it with every string, and finding it walks up the tree. */
+  #renderLocale: string | null = null;
+
+  protected override update(changed: PropertyValues<this>): void {
+    this.#renderLocale = this.#findLocale();
+    try {
+      super.update(changed);
+    } finally {
+      this.#renderLocale = null;
+    }
+  }
+
+  #findLocale(): string {
     for (let node: Node | null = this; node; node = node.parentNode ?? (node as ShadowRoot).host ?? null) {
       if (node instanceof HTMLElement && node.lang) return node.lang;
     }
