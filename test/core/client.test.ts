@@ -127,6 +127,43 @@ describe('CircleClient: connection', () => {
     expect(snapshot.threads[threadId]!.messages.map((m) => m.body)).to.deep.equal(['lost', 'after']);
   });
 
+  it('stays disconnected when disposed while it closes a connection to fill a hole', async () => {
+    const { hub, circle, ownerToken, inviteCode } = makeCircle();
+    const inner = hub.transport();
+    let connects = 0;
+    const closing: (() => void)[] = [];
+    let dropped = false;
+    const slowToClose: Transport = {
+      connect: (params, sink) => {
+        connects++;
+        return inner.connect(params, {
+          event: (e: CircleEvent) => {
+            if (!dropped && e.type === 'message.upserted') return void (dropped = true); // a hole
+            sink.event(e);
+          },
+          disconnected: (e) => sink.disconnected(e),
+        });
+      },
+      send: (c) => inner.send(c),
+      history: (q) => inner.history(q),
+      // Closing takes a while, as a socket's close handshake can.
+      close: () => new Promise<void>((resolve) => closing.push(() => void inner.close().then(resolve))),
+    };
+    const reader = client({ hub, circle, credentials: invite(inviteCode, 'Reader'), transport: slowToClose });
+    const owner = client({ hub, circle, credentials: token(ownerToken) });
+    await connected(reader);
+    await connected(owner);
+    const threadId = await topic(owner);
+    await owner.post({ threadId }, 'dropped');
+    await owner.post({ threadId }, 'reveals the hole');
+    await until(reader, (s) => s.status === 'reconnecting', 'reconnecting to fill the hole');
+    reader.dispose();
+    for (const finish of closing) finish();
+    await sleep(100);
+    expect(connects).to.equal(1, 'no connection after dispose');
+    expect(reader.getSnapshot().status).to.equal('disconnected');
+  });
+
   it('retries at once when the browser comes back online', async () => {
     const { hub, circle, ownerToken } = makeCircle();
     let wake: () => void = () => {};

@@ -261,10 +261,11 @@ export class CircleClient {
   }
 
   async #reconnectNow(): Promise<void> {
-    this.#generation++;
+    const generation = ++this.#generation;
     this.#setStatus('reconnecting');
     await this.#transport.close();
-    void this.#tryConnect();
+    // Disconnected or disposed while the old connection closed: it stays down.
+    if (generation === this.#generation) void this.#tryConnect();
   }
 
   #clearRetry(): void {
