@@ -26,33 +26,10 @@
 import path from 'node:path';
 import { defineBench, percentile, summarize, type Figure } from './lib/harness.js';
 import { commitTimes, prepareCircles, startFloorServer, startHearthServer, type ServerProcess } from './lib/hearth-server.js';
-import { split, startWorkers, type SocketSpec, type SocketWorker } from './lib/socket-farm.js';
+import { closedLoopPosts, cpuDuring, describeLatency, openAll, pacedLatency, pct, range } from './lib/load.js';
+import { split, startWorkers, type SocketSpec } from './lib/socket-farm.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Opens the given connections, one share per worker; resolves with each worker's first socket index for them. */
-async function openAll(workers: SocketWorker[], url: string, sockets: SocketSpec[], concurrency = 25): Promise<{ first: number[]; ms: number }> {
-  const shares = split(sockets, workers.length);
-  const started = Date.now();
-  const first: number[] = [];
-  const replies = await Promise.all(workers.map((w, i) => w.request({ cmd: 'open', url, sockets: shares[i]!, concurrency })));
-  replies.forEach((r, i) => {
-    if (r.failed > 0) throw new Error(`${r.failed} of ${shares[i]!.length} connections failed: ${r.firstError}`);
-    first.push(r.opened - shares[i]!.length);
-  });
-  return { first, ms: Date.now() - started };
-}
-
-/** Runs `fn` and returns the server's CPU use during it, as a share of one core. */
-async function cpuDuring<T>(server: ServerProcess, fn: () => Promise<T>): Promise<{ result: T; cpu: number }> {
-  const cpu0 = server.cpuSeconds();
-  const t0 = Date.now();
-  const result = await fn();
-  return { result, cpu: (server.cpuSeconds() - cpu0) / ((Date.now() - t0) / 1000) };
-}
-
-const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-const pct = (share: number) => `${Math.round(share * 100)}%`;
 
 export default defineBench({
   name: 'server',
@@ -78,29 +55,12 @@ export default defineBench({
       log(`150 members connected in ${opened.ms} ms; server RSS ${server.rssMB().toFixed(0)} MB`);
 
       // (a) Latency at 100 posts/s.
-      await Promise.all(workers.map((w) => w.request({ cmd: 'track', on: true })));
       const senders = range(opened.first[0]!, split(members, workers.length)[0]!.length);
-      const paced = await cpuDuring(server, () => workers[0]!.request({ cmd: 'paced', senders, perSecond: 100, durationMs: seconds * 1000, drainMs: 5000 }));
-      const receipts = await Promise.all(workers.map((w) => w.request({ cmd: 'track', on: false })));
-      const last = new Map<number, [number, number]>();
-      for (const r of receipts) for (const [n, at, count] of r.receipts) {
-        const seen = last.get(n);
-        last.set(n, seen ? [Math.max(seen[0], at), seen[1] + count] : [at, count]);
-      }
-      const latencies: number[] = [];
-      let incomplete = 0;
-      const drained = Math.max(...paced.result.sent.map(([, at]) => at)) + 5000;
-      for (const [n, sentAt] of paced.result.sent) {
-        const seen = last.get(n);
-        if (seen && seen[1] >= members.length) latencies.push(seen[0] - sentAt);
-        else (incomplete++, latencies.push(drained - sentAt));
-      }
-      const note = `${paced.result.sent.length} posts in ${seconds} s to ${members.length} members; ${incomplete} not delivered to all, ` +
-        `${paced.result.refused} refused; server CPU ${pct(paced.cpu)} of a core, client processes ${receipts.map((r) => pct(r.cpu)).join(', ')}`;
-      log(`latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; ${note}`);
-      figures.push({ group: 'server', name: 'p50 send → delivered to all 150, 100 posts/s', unit: 'ms', samples: [percentile(latencies, 50)], note: `one ${seconds} s run: ${note}` });
-      figures.push({ group: 'server', name: 'p99 send → delivered to all 150, 100 posts/s', unit: 'ms', samples: [percentile(latencies, 99)], target: { op: '<=', value: 50 } });
-      figures.push({ group: 'server', name: 'posts not delivered to all 150', unit: 'posts', samples: [incomplete], target: { op: '<=', value: 0 } });
+      const latency = await pacedLatency(workers, server, senders, members.length, 100, seconds);
+      log(`latency: ${describeLatency(latency)}`);
+      figures.push({ group: 'server', name: 'p50 send → delivered to all 150, 100 posts/s', unit: 'ms', samples: [percentile(latency.latencies, 50)], note: `one ${seconds} s run: ${latency.note}` });
+      figures.push({ group: 'server', name: 'p99 send → delivered to all 150, 100 posts/s', unit: 'ms', samples: [percentile(latency.latencies, 99)], target: { op: '<=', value: 50 } });
+      figures.push({ group: 'server', name: 'posts not delivered to all 150', unit: 'posts', samples: [latency.incomplete], target: { op: '<=', value: 0 } });
 
       // (d) Fan-out: Hearth against the bare broadcast server, alternating.
       floor = await startFloorServer();
@@ -139,22 +99,9 @@ export default defineBench({
 
       // (b) Durable acknowledged posts per second from 50 clients.
       const posts = async (label: string, sockets: SocketSpec[], count: number) => {
-        const o = await openAll(workers, server.socketUrl, sockets);
-        const shares = split(sockets, workers.length);
-        const samples: number[] = [];
-        const cpus: number[] = [];
-        let refused = 0;
-        for (let i = 0; i < count; i++) {
-          const { result, cpu } = await cpuDuring(server, () =>
-            Promise.all(workers.map((w, k) => w.request({ cmd: 'closed-loop', senders: range(o.first[k]!, shares[k]!.length), warmupMs: 1000, durationMs: measureMs }))),
-          );
-          const done = result.reduce((s, r) => s + r.done, 0);
-          refused += result.reduce((s, r) => s + r.refused, 0);
-          samples.push(done / (measureMs / 1000));
-          cpus.push(cpu);
-        }
-        log(`${label}: ${samples.map((s) => s.toFixed(0)).join(', ')} acked posts/s, server CPU ${cpus.map(pct).join(', ')}, ${refused} refused`);
-        return { samples, note: `server CPU ${cpus.map(pct).join(', ')}; ${refused} refused` };
+        const result = await closedLoopPosts(workers, server, await openAll(workers, server.socketUrl, sockets), sockets, count, measureMs);
+        log(`${label}: ${result.samples.map((s) => s.toFixed(0)).join(', ')} acked posts/s, ${result.note}`);
+        return result;
       };
       const separate = await posts('50 clients, 50 circles', solos.map((c) => ({ circle: c.id, token: c.tokens[0]!, thread: c.threadId })), runs);
       figures.push({ group: 'server', name: 'durable acked posts/s, 50 clients (own circles)', unit: 'posts/s', samples: separate.samples, target: { op: '>=', value: 2000 }, note: separate.note });

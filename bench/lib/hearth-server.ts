@@ -1,12 +1,16 @@
-// Server side of the server benchmarks: data files prepared with the server's own service (as the CLI does),
-// real `hearth-server` processes (the built CLI, what `npx hearth-server` runs), and the bare `ws`
-// broadcast server used as the floor.
+// Server side of the server benchmarks: circles prepared with the server's own service (as the CLI does), in
+// a SQLite file or a PostgreSQL database; real `hearth-server` processes from the build (started through
+// scripts/engines, like the tests' servers); and the bare `ws` broadcast server used as the floor.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { CircleService, createInProcessFanOut, createSqliteStorage } from '@hearth/server';
+import { CircleService, createInProcessFanOut, createSqliteStorage, openPostgresStorage, type Storage } from '@hearth/server';
+import { startHearthProcess, startHearthProcesses, stopChild, waitForOutput, type HearthProcess } from '../../scripts/engines/index.js';
+
+/** Where prepared circles are stored: a SQLite data file, or a PostgreSQL database. */
+export type Store = string | { database: string };
 
 export interface PreparedCircle {
   id: string;
@@ -20,9 +24,13 @@ export interface PreparedCircle {
  * a new data file. Preparation is not what is measured: the file is written without an fsync per commit, so
  * preparing thousands of members takes seconds.
  */
-export async function prepareCircles(dataFile: string, circles: number, members: number, prefix = 'circle'): Promise<PreparedCircle[]> {
-  const storage = createSqliteStorage({ file: dataFile });
-  storage.db.pragma('synchronous = OFF');
+export async function prepareCircles(store: Store, circles: number, members: number, prefix = 'circle'): Promise<PreparedCircle[]> {
+  let storage: Storage;
+  if (typeof store === 'string') {
+    const sqlite = createSqliteStorage({ file: store });
+    sqlite.db.pragma('synchronous = OFF');
+    storage = sqlite;
+  } else storage = await openPostgresStorage({ url: store.database });
   try {
     const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
     const prepared: PreparedCircle[] = [];
@@ -83,61 +91,41 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Waits for a child to print `listening on …:PORT`; resolves with the port. */
-function listening(child: ChildProcess, what: string): Promise<number> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`${what} did not start: ${output}`))), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on \S*?:(\d+)/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      resolve(Number(match[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${what} exited (${code}): ${output}`))));
-  });
-}
-
-function processHandle(child: ChildProcess, port: number, socketPath: string): ServerProcess {
+/** A server process as the benchmarks watch it: its address, memory and CPU from /proc. */
+function watched(child: ChildProcess, socketUrl: string, stop: () => Promise<void>): ServerProcess {
   const pid = child.pid!;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     pid,
-    socketUrl: `ws://127.0.0.1:${port}${socketPath}`,
+    socketUrl,
     rssMB: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024,
     cpuSeconds: () => {
       // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): utime and stime in clock ticks.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop,
   };
 }
+
+const fromEngines = (p: HearthProcess) => watched(p.child, p.socketUrl, () => p.kill('SIGTERM'));
 
 /** Limits raised for load from one address (the defaults protect a real server from one client). */
 export const LOAD_LIMITS = ['--rate-member', '1000000/1000000', '--rate-ip', '1000000000/1000000000', '--max-connections-per-ip', '100000'];
 
-/** Starts the built `hearth-server start` on 127.0.0.1 and a free port. */
-export async function startHearthServer(dataFile: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const cli = path.join(root, 'packages/server/dist/cli.js');
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'start', '--port', '0', '--host', '127.0.0.1', '--data', dataFile, ...LOAD_LIMITS], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = await listening(child, 'hearth-server');
-  return processHandle(child, port, '/ws');
+/** Starts the built `hearth-server start` on a SQLite file, on 127.0.0.1 and a free port. */
+export async function startHearthServer(dataFile: string): Promise<ServerProcess> {
+  return fromEngines(await startHearthProcess(['--data', dataFile, ...LOAD_LIMITS], { source: false }));
+}
+
+/** Starts `count` built `hearth-server` processes on one PostgreSQL and one NATS. */
+export async function startHearthCluster(count: number, engines: { database: string; nats: string }): Promise<ServerProcess[]> {
+  return (await startHearthProcesses(count, { ...engines, args: LOAD_LIMITS, source: false })).map(fromEngines);
 }
 
 /** Starts the bare broadcast server (bench/lib/floor-server.ts) on 127.0.0.1 and a free port. */
 export async function startFloorServer(): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/lib/floor-server.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = await listening(child, 'floor server');
-  return processHandle(child, port, '/');
+  const started = waitForOutput(child, /listening on \S*?:(\d+)/, 30_000, 'floor server');
+  const port = Number((await started.ready)[1]);
+  return watched(child, `ws://127.0.0.1:${port}/`, () => stopChild(child, 'SIGTERM'));
 }

@@ -8,4 +8,4 @@ export { startHearthProcess, startHearthProcesses, hearthCommand } from './heart
 export type { HearthProcess, HearthProcessOptions, ClusterOptions } from './hearth.js';
 export { startBalancer } from './balancer.js';
 export type { Backend, Balancer } from './balancer.js';
-export { freePort } from './common.js';
+export { freePort, stopChild, waitForOutput } from './common.js';
