@@ -65,6 +65,38 @@ describe('SQLite storage', () => {
     await storage.close();
   });
 
+  it('commits the writes of one event-loop turn together, each once, each settled only after the commit', async () => {
+    const file = path.join(dir, 'group.db');
+    const storage = createSqliteStorage({ file });
+    await storage.create('g', { ssoSecret: null, allowedOrigins: [] }, 1, () => {});
+    const other = new Database(file, { readonly: true });
+    const runs = new Map<number, number>();
+    const seenByOther: boolean[] = [];
+    const writes = Array.from({ length: 50 }, (_, i) =>
+      storage
+        .write('g', (tx) => {
+          runs.set(i, (runs.get(i) ?? 0) + 1);
+          tx.repo.putMessage(message(`message-${String(i).padStart(3, '0')}`, 'thread-1', i + 1));
+          if (i === 7) throw new Error('this one fails');
+          return i;
+        })
+        .then((value) => {
+          // Acknowledged only once another connection (another process, a restart) can read it.
+          seenByOther.push(!!other.prepare('SELECT 1 FROM messages WHERE id = ?').get(`message-${String(i).padStart(3, '0')}`));
+          return value;
+        }),
+    );
+    const settled = await Promise.allSettled(writes);
+    assert.deepEqual(settled.map((s) => s.status), settled.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')));
+    assert.deepEqual([...runs.values()], Array(50).fill(1), 'each work ran once');
+    assert.deepEqual(seenByOther, Array(49).fill(true), 'every acknowledged write was already committed');
+    const stored = await storage.read('g', (tx) => tx.allMessages().map((m) => m.id));
+    assert.equal(stored.length, 49);
+    assert.ok(!stored.includes('message-007'), 'the failed write took back only its own changes');
+    other.close();
+    await storage.close();
+  });
+
   it('refuses a data file from a newer server', async () => {
     const file = path.join(dir, 'newer.db');
     const storage = createSqliteStorage({ file });

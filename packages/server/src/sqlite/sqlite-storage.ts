@@ -22,8 +22,11 @@ export interface SqliteStorageOptions {
  * is only fsynced at checkpoints. Hearth acknowledges a command only once it is durably stored, so every
  * commit fsyncs the WAL. The price is one fsync per command, which a small circle never notices.
  *
- * better-sqlite3 is synchronous: `write` runs its work inside one IMMEDIATE transaction and has committed
- * before the promise it returns exists, so the work runs exactly once.
+ * Group commit: better-sqlite3 is synchronous, and an fsync per command would cap a busy server at what the
+ * disk syncs per second. `write` queues its work; once per turn of the event loop every queued work runs in
+ * one IMMEDIATE transaction, each inside its own savepoint (a work that throws takes back only its own
+ * writes), and one commit — one fsync — makes them all durable. Each promise settles after that commit, so
+ * nothing is acknowledged before it is stored, and each work runs exactly once.
  */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite';
@@ -31,6 +34,8 @@ export class SqliteStorage implements Storage {
   readonly db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #repositories = new Map<string, SqliteCircleRepository>();
+  /** Writes waiting for the next group commit. */
+  #queued: { circleId: string; work: (tx: CircleReadTx) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(options: SqliteStorageOptions) {
     this.db = new Database(options.file);
@@ -52,8 +57,46 @@ export class SqliteStorage implements Storage {
   }
 
   write<T>(circleId: string, work: (tx: CircleReadTx) => T): Promise<T> {
-    // IMMEDIATE takes the write lock up front, so two processes never both read a head seq and append after it.
-    return settle(() => this.db.transaction(() => work(this.#tx(circleId))).immediate());
+    return new Promise<T>((resolve, reject) => {
+      const first = this.#queued.push({ circleId, work, resolve: resolve as (value: unknown) => void, reject }) === 1;
+      if (first) setImmediate(() => this.#commitQueued());
+    });
+  }
+
+  /** Runs every queued write in one transaction, each in a savepoint, and settles them after the commit. */
+  #commitQueued(): void {
+    const batch = this.#queued;
+    this.#queued = [];
+    if (batch.length === 0) return;
+    if (!this.db.open) {
+      for (const item of batch) item.reject(new HearthError('unavailable', 'the store is closed'));
+      return;
+    }
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      // IMMEDIATE takes the write lock up front, so two processes never both read a head seq and append after it.
+      this.db
+        .transaction(() => {
+          for (const item of batch) {
+            try {
+              // Nested in the batch's transaction, better-sqlite3 makes this a savepoint.
+              outcomes.push({ ok: true, value: this.db.transaction(() => item.work(this.#tx(item.circleId)))() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error, lock timeout): nothing of the batch is stored.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
   }
 
   read<T>(circleId: string, work: (tx: CircleReadTx) => T): Promise<T> {
@@ -104,6 +147,8 @@ export class SqliteStorage implements Storage {
   }
 
   close(): Promise<void> {
+    // Writes already queued are committed first: a caller may be waiting for their acknowledgement.
+    this.#commitQueued();
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
