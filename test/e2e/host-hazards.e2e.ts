@@ -160,6 +160,13 @@ describe('the drop-in on hazardous host pages', { skip: !built && 'build first: 
     await assertHostWorks(page);
   });
 
+  it('Object.prototype extended with an enumerable property: the widget says why it cannot work, the host page works on', async () => {
+    const { page, console: lines } = await openHazard('object-enumerable');
+    await eventually(async () => lines.some((l) => l.startsWith('error:') && l.includes('adds "extend" to Object.prototype')), 'a console error naming the cause');
+    assert.equal(lines.filter((l) => l.includes('Object.prototype')).length, 1, 'said once');
+    await assertHostWorks(page);
+  });
+
   it('Array.prototype.map broken: the widget fails with a console error naming the cause, the host page works on', async () => {
     const { page, console: lines } = await openHazard('array-broken');
     await eventually(async () => lines.some((l) => l.includes('this page replaced Array.prototype.map')), 'a console error naming the cause');

@@ -4,6 +4,13 @@
 import './hearth-circle/websocket.js';
 import './define.js';
 
+// A page that adds an enumerable property to Object.prototype gives every object that key, and the protocol's
+// validation then refuses every frame the server sends: the widget could only keep reconnecting. Say why.
+for (const key in {}) {
+  console.error(`Hearth cannot work on this page: it adds "${key}" to Object.prototype as an enumerable property. Define it with Object.defineProperty (enumerable: false) instead.`);
+  break;
+}
+
 // What a page using only the bundle may need: another language, e.g.
 // `import { registerLanguage } from '/hearth.js'; registerLanguage('de', { … })`.
 export { registerLanguage } from './i18n/catalogue.js';
