@@ -99,13 +99,17 @@ export class SeqStream {
     }
   }
 
-  /** Emits every buffered event that follows on from the position. */
+  /** Emits every buffered event that follows on from the position, together (one write per connection). */
   #emitContiguous(): void {
+    const events: CircleEvent[] = [];
+    let publishedAt: number | null = null;
     for (let entry = this.#pending.get(this.#next!); entry && !this.#closed; entry = this.#pending.get(this.#next!)) {
       this.#pending.delete(this.#next!);
       this.#next! += 1;
-      this.options.emit([entry.event], entry.publishedAt);
+      if (events.length === 0) publishedAt = entry.publishedAt;
+      events.push(entry.event);
     }
+    if (events.length > 0) this.options.emit(events, publishedAt);
   }
 
   /** Reads from storage the events after the position up to `until` (or to the end), then emits in order. */
