@@ -1,6 +1,7 @@
 import { expect, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { HearthJoinElement } from '@hearth/elements';
+import type { Transport } from '@hearth/core';
 import { client, deepActive, makeCircle, render, waitFor } from './helpers.js';
 
 function fresh() {
@@ -9,6 +10,25 @@ function fresh() {
 }
 
 describe('<hearth-join>', () => {
+  it('shows the circle’s own name and norms before joining, from the invite it was given', async () => {
+    const { reader, inviteCode } = fresh();
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} invite=${inviteCode}></hearth-join>`);
+    const norms = await waitFor(() => join.shadowRoot!.querySelector('[part=norms]'), 'the norms');
+    expect(norms.textContent).to.equal('Be kind. Assume good faith. What is said here stays here.');
+    expect(join.shadowRoot!.querySelector('h2')!.textContent).to.equal('Join Readers');
+    expect(reader.getSnapshot().status).to.equal('initial', 'looking did not join');
+  });
+
+  it('says at once that an invite is dead, before a name is typed, and shows no norms', async () => {
+    const { hub, circle, reader } = fresh();
+    const dead = hub.createInvite(circle, { maxUses: 1, expiresInMs: null });
+    await client({ hub, circle }).join({ kind: 'invite', code: dead, displayName: 'First', acceptNorms: true });
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} invite=${dead}></hearth-join>`);
+    const alert = await waitFor(() => join.shadowRoot!.querySelector('[role=alert]'), 'an error');
+    expect(alert.textContent).to.contain('used up');
+    expect(join.shadowRoot!.querySelector('[part=norms]')).to.equal(null);
+  });
+
   it('joins with an invite code, a display name and the accepted norms, from the keyboard alone', async () => {
     const { reader, inviteCode } = fresh();
     const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} invite=${inviteCode} circle-name="Readers"
@@ -47,7 +67,17 @@ describe('<hearth-join>', () => {
     root.querySelector('form')!.requestSubmit();
     await new Promise((r) => setTimeout(r, 50));
     expect(reader.getSnapshot().status).to.equal('initial');
-    expect(root.querySelector('fieldset .help')!.textContent).to.contain('shown to you after joining');
+    expect(root.querySelector<HTMLInputElement>('[name=accept]')!.validity.valueMissing).to.equal(true);
+  });
+
+  it('says the norms come after joining when the transport cannot show the circle before', async () => {
+    const { hub, circle, inviteCode } = fresh();
+    const inner = hub.transport();
+    const withoutPreview: Transport = { connect: (p, s) => inner.connect(p, s), send: (c) => inner.send(c), history: (q) => inner.history(q), close: () => inner.close() };
+    const reader = client({ hub, circle, transport: withoutPreview });
+    const join = await render<HearthJoinElement>(html`<hearth-join .client=${reader} invite=${inviteCode}></hearth-join>`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(join.shadowRoot!.querySelector('fieldset .help')!.textContent).to.contain('shown to you after joining');
   });
 
   it('explains a refused invite', async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Invite } from '@hearth/protocol';
-import { admit, createMemoryRepository, initCircle } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, initCircle, previewCircle } from '@hearth/protocol/rules';
 import { T0, harness, type Harness } from './rules-harness.js';
 
 function invite(h: Harness, extra: object = {}): Invite {
@@ -31,6 +31,33 @@ describe('rules: initCircle', () => {
   it('refuses to set up a circle twice', () => {
     const h = harness();
     assert.throws(() => initCircle(h.ctx(), { circle: h.repo.getCircle().circle, owner: { displayName: 'Again' } }), { code: 'conflict' });
+  });
+});
+
+describe('rules: previewCircle', () => {
+  it('shows the circle to someone holding a usable invite, and nothing to anyone else', () => {
+    const h = harness({ circle: { norms: 'Be kind. Stay on the book.' } });
+    const code = invite(h, { maxUses: 1, expiresInMs: 60_000 }).code;
+    const before = h.snapshot();
+    const shown = previewCircle(h.ctx(), code);
+    assert.deepEqual(shown, { ok: true, circle: h.repo.getCircle().circle });
+    const codeOf = (outcome: ReturnType<typeof previewCircle>) => (outcome.ok ? 'ok' : outcome.error.code);
+    assert.equal(codeOf(previewCircle(h.ctx(), null)), 'unauthorized', 'an invite-only circle shows nothing without a code');
+    assert.equal(codeOf(previewCircle(h.ctx(), 'z'.repeat(24))), 'unauthorized');
+    assert.deepEqual(h.snapshot(), before, 'a preview writes nothing (not even a use of the invite)');
+    admit(h.ctx(), { kind: 'invite', code, displayName: 'Ada' });
+    assert.equal(codeOf(previewCircle(h.ctx(), code)), 'invite_expired', 'a used-up invite');
+    const later = invite(h, { expiresInMs: 60_000 }).code;
+    h.clock.now += 60_000;
+    assert.equal(codeOf(previewCircle(h.ctx(), later)), 'invite_expired', 'an expired invite');
+  });
+
+  it('shows an open-link or request circle without a code', () => {
+    for (const access of ['open-link', 'request'] as const) {
+      const h = harness({ circle: { access } });
+      const outcome = previewCircle(h.ctx(), null);
+      assert.equal(outcome.ok && outcome.circle.access, access);
+    }
   });
 });
 

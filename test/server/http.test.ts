@@ -6,6 +6,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { RawClient, expectRefused, makeCircle, startServer, tempDir, type TestCircle, type TestServer } from './helpers.js';
+import { nanoid } from 'nanoid';
 
 let t: TestServer;
 let circleWithOrigin: TestCircle;
@@ -135,6 +136,21 @@ describe('HTTP', () => {
     const everywhere = await RawClient.open(t, { headers: { Origin: 'https://everywhere.example' } });
     clients.push(everywhere);
     await everywhere.hello(otherCircle.id, otherCircle.owner);
+  });
+
+  it('previews a circle only to pages that may embed it, and only before hello', async () => {
+    const ask = async (client: RawClient, circle: TestCircle) => {
+      const id = `preview-${nanoid(8)}`;
+      client.send({ type: 'preview', id, circle: circle.id, invite: circle.inviteCode });
+      const answer = await client.nextOf(['preview', 'error']);
+      return answer.type === 'preview' ? answer.circle.name : answer.type === 'error' ? answer.error.code : answer.type;
+    };
+    const blog = await RawClient.open(t, { headers: { Origin: 'https://blog.example' } });
+    clients.push(blog);
+    assert.equal(await ask(blog, circleWithOrigin), 'Test circle', 'the circle’s own embedding origin');
+    assert.equal(await ask(blog, otherCircle), 'forbidden', 'another circle, not embeddable there');
+    await blog.hello(circleWithOrigin.id, circleWithOrigin.owner);
+    assert.equal(await ask(blog, circleWithOrigin), 'invalid', 'a member has no need of a preview');
   });
 
   it('does not negotiate permessage-deflate', async () => {

@@ -1,6 +1,6 @@
 import {
   HearthError, QUERY_TYPES,
-  type Ack, type CircleEvent, type Command, type CommandInput, type CommandType, type Credentials, type ErrorCode,
+  type Ack, type Circle, type CircleEvent, type Command, type CommandInput, type CommandType, type Credentials, type ErrorCode,
   type ErrorInfo, type ResultOf, type Session,
 } from '@hearth/protocol';
 import { nanoid } from 'nanoid';
@@ -150,6 +150,16 @@ export class CircleClient {
     this.#clearRetry();
     this.#setStatus('disconnected');
     await this.#transport.close();
+  }
+
+  /**
+   * The circle as someone about to join may see it (name, description, the norms to accept), with the invite
+   * code they hold, or none for a circle open to joins by link or request. Rejects with the backend's code
+   * (`unauthorized`, `invite_expired`, …), or `unavailable` when the transport cannot show it.
+   */
+  preview(invite: string | null = null): Promise<Circle> {
+    if (!this.#transport.preview) return Promise.reject(new HearthError('unavailable', 'this transport shows nothing before joining'));
+    return this.#transport.preview({ circle: this.circle, invite });
   }
 
   /** Disconnects for good and forgets the saved token (signing out of this circle on this device). */

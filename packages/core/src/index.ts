@@ -1,6 +1,6 @@
 export { createCircleClient, CircleClient } from './client.js';
 export type { CircleClientOptions, ClientEvents } from './client.js';
-export type { Transport, ConnectParams, TransportSink, Ack } from './transport.js';
+export type { Transport, ConnectParams, TransportSink, PreviewQuery, Ack } from './transport.js';
 export type { CircleSnapshot, ConnectionStatus, ThreadView, MessageView } from './state.js';
 export { memoryStorage, browserStorage } from './storage.js';
 export type { ClientStorage } from './storage.js';

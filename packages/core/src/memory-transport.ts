@@ -2,9 +2,9 @@ import {
   HearthError, LIMITS, parseClientFrame, parseCommand,
   type Ack, type Circle, type CircleEvent, type Command, type ErrorInfo, type HistoryPage, type HistoryQuery, type Member, type Session,
 } from '@hearth/protocol';
-import { admit, createMemoryRepository, execute, initCircle, viewEventFor, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, execute, initCircle, previewCircle, viewEventFor, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
 import { nanoid } from 'nanoid';
-import type { ConnectParams, Transport, TransportSink } from './transport.js';
+import type { ConnectParams, PreviewQuery, Transport, TransportSink } from './transport.js';
 
 type MemoryRepository = ReturnType<typeof createMemoryRepository>;
 
@@ -149,6 +149,15 @@ export class MemoryHub {
   }
 
   /** @internal */
+  async preview(query: PreviewQuery): Promise<Circle> {
+    await this.#tick();
+    if (this.#offline) throw new HearthError('unavailable', 'offline');
+    const outcome = previewCircle({ repo: this.#repo(query.circle), now: this.#now() }, query.invite);
+    if (!outcome.ok) throw HearthError.from(outcome.error);
+    return outcome.circle;
+  }
+
+  /** @internal */
   async history(connection: Connection, query: HistoryQuery): Promise<HistoryPage> {
     await this.#tick();
     if (this.#offline || !connection.open) throw new HearthError('unavailable', 'connection lost');
@@ -267,6 +276,10 @@ class MemoryTransport implements Transport {
   async close(): Promise<void> {
     if (this.#connection) this.hub.close(this.#connection);
     this.#connection = null;
+  }
+
+  preview(query: PreviewQuery): Promise<Circle> {
+    return this.hub.preview(query);
   }
 }
 

@@ -142,6 +142,19 @@ export function runTransportConformance(options: ConformanceOptions): void {
       );
     });
 
+    it('shows the circle before joining to someone holding an invite, and to no one else (when it can preview)', async () => {
+      const circle = await backend.createCircle();
+      const transport = backend.createTransport();
+      if (!transport.preview) return; // optional: a join gate then shows no norms before joining
+      const shown = await transport.preview({ circle: circle.circle, invite: circle.inviteCode });
+      check(shown.id === circle.circle && typeof shown.norms === 'string' && typeof shown.name === 'string', 'the preview is the circle, with its name and norms');
+      await expectCode(transport.preview({ circle: circle.circle, invite: nanoid(24) }), ['unauthorized'], 'an unknown invite code');
+      await expectCode(transport.preview({ circle: circle.circle, invite: null }), ['unauthorized', 'forbidden'], 'no code for an invite-only circle');
+      await expectCode(transport.preview({ circle: `no-${nanoid(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, invite: circle.inviteCode }), ['not_found', 'unauthorized'], 'an unknown circle');
+      const member = await open(circle.circle, { kind: 'invite', code: circle.inviteCode, displayName: `Reader ${nanoid(5)}`, acceptNorms: true });
+      check(member.session.members.length === 2, 'previewing did not join anyone');
+    });
+
     it('joins by invite and signs in again with the issued token', async () => {
       const { circle, member } = await world();
       check(typeof member.session.token === 'string', 'joining issues a member token');

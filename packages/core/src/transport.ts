@@ -1,4 +1,4 @@
-import type { Ack, CircleEvent, Command, Credentials, ErrorInfo, HistoryPage, HistoryQuery, Session } from '@hearth/protocol';
+import type { Ack, Circle, CircleEvent, Command, Credentials, ErrorInfo, HistoryPage, HistoryQuery, Session } from '@hearth/protocol';
 
 export type { Ack };
 
@@ -22,12 +22,23 @@ export type { Ack };
  * - When an established connection ends for any reason other than `close()`, `sink.disconnected` is called
  *   once, with `unavailable` for network trouble or the backend's code (e.g. `unauthorized` after a ban).
  * - A transport can be connected again after it disconnected or was closed.
+ * - `preview` (optional) resolves with the public circle for someone not yet a member: with a usable invite
+ *   code, or without one when the circle takes joins by link or request. It rejects like `connect` does
+ *   (`unauthorized` for an unknown code, `invite_expired`, `not_found`) and needs no connection.
  */
 export interface Transport {
   connect(params: ConnectParams, sink: TransportSink): Promise<Session>;
   send(command: Command): Promise<Ack>;
   history(query: HistoryQuery): Promise<HistoryPage>;
   close(): Promise<void>;
+  /** The circle's name, description and norms, to show before joining. Without it, a join gate shows none. */
+  preview?(query: PreviewQuery): Promise<Circle>;
+}
+
+export interface PreviewQuery {
+  circle: string;
+  /** The invite code the person holds, or null. */
+  invite: string | null;
 }
 
 export interface ConnectParams {

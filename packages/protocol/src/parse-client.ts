@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { COMMAND_SCHEMAS, type Command, type CommandType } from './commands.js';
-import { CommandFrameEnvelope, HelloFrame, HistoryRequestFrame, PingFrame } from './client-frames.js';
+import { CommandFrameEnvelope, HelloFrame, HistoryRequestFrame, PingFrame, PreviewRequestFrame } from './client-frames.js';
 import type { Credentials, HistoryQuery } from './session.js';
 import { LIMITS, PROTOCOL_VERSION } from './limits.js';
 import { fromIssues, invalid, type Result } from './parse-result.js';
@@ -9,9 +9,10 @@ export type ClientFrame =
   | { v: number; type: 'hello'; circle: string; credentials: Credentials; cursor: string | null }
   | { v: number; type: 'command'; command: Command }
   | { v: number; type: 'history'; id: string; query: HistoryQuery }
-  | { v: number; type: 'ping' };
+  | { v: number; type: 'ping' }
+  | { v: number; type: 'preview'; id: string; circle: string; invite?: string };
 
-const CLIENT_FRAMES = { hello: HelloFrame, command: CommandFrameEnvelope, history: HistoryRequestFrame, ping: PingFrame } as const;
+const CLIENT_FRAMES = { hello: HelloFrame, command: CommandFrameEnvelope, history: HistoryRequestFrame, ping: PingFrame, preview: PreviewRequestFrame } as const;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ERROR_CODES } from './errors.js';
+import { CircleSchema } from './domain.js';
 import { CircleEventSchema } from './events.js';
 import { Id, Seq } from './fields.js';
 import { HistoryPageSchema, SessionSchema } from './session.js';
@@ -35,7 +36,9 @@ export const ErrorFrame = /* @__PURE__ */ v.object({
   token: v.optional(v.string()),
 });
 export const PongFrame = /* @__PURE__ */ v.object({ ...V, type: v.literal('pong') });
+/** The answer to a `preview` request: the public circle, as members see it. */
+export const PreviewFrame = /* @__PURE__ */ v.object({ ...V, type: v.literal('preview'), id: Id, circle: CircleSchema });
 
-export const ServerFrameSchema = /* @__PURE__ */ v.variant('type', [WelcomeFrame, EventFrame, AckFrame, HistoryResponseFrame, ErrorFrame, PongFrame]);
+export const ServerFrameSchema = /* @__PURE__ */ v.variant('type', [WelcomeFrame, EventFrame, AckFrame, HistoryResponseFrame, ErrorFrame, PongFrame, PreviewFrame]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type AckFrame = v.InferOutput<typeof AckFrame>;

@@ -125,6 +125,9 @@ export class Connection {
     switch (frame.type) {
       case 'ping':
         return this.#send({ v: PROTOCOL_VERSION, type: 'pong' });
+      case 'preview':
+        if (this.#state !== 'greeting') return this.#error({ code: 'invalid', message: 'a member has no need of a preview' }, frame.id);
+        return void this.#preview(frame.id, frame.circle, frame.invite ?? null);
       case 'hello':
         if (this.#state !== 'greeting') return this.#error({ code: 'invalid', message: 'this connection has already said hello' }, null);
         return void this.#hello(frame.circle, frame.credentials, frame.cursor);
@@ -169,6 +172,16 @@ export class Connection {
     });
   }
 
+  /** The public circle for someone about to join; the connection stays as it was (the client closes it). */
+  async #preview(id: string, circleId: string, invite: string | null): Promise<void> {
+    try {
+      if (!(await this.host.originAllowed(this.origin, circleId))) throw new HearthError('forbidden', `this circle cannot be embedded on ${this.origin}`);
+      this.#send({ v: PROTOCOL_VERSION, type: 'preview', id, circle: await this.host.service.preview(circleId, invite) });
+    } catch (error) {
+      this.#error(infoOf(error, this.host), id);
+    }
+  }
+
   async #hello(circleId: string, credentials: Parameters<CircleService['enter']>[1], cursor: string | null): Promise<void> {
     this.#state = 'entering';
     try {
@@ -208,9 +221,9 @@ export class Connection {
 
   #deliver(events: readonly CircleEvent[], publishedAt: number | null): void {
     if (this.#state !== 'open' || this.#ending) return;
-    if (publishedAt !== null) this.host.metrics.fanOutSeconds.observe(Math.max(0, Date.now() - publishedAt) / 1000);
     // The events of one delivery leave in one write: a post is two events (the message, its thread), and at
     // fan-out rates the write system call per frame, not the work before it, is what costs.
+    if (publishedAt !== null) this.host.metrics.fanOutSeconds.observe(Math.max(0, Date.now() - publishedAt) / 1000);
     const tcp = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     tcp?.cork();
     try {

@@ -4,7 +4,7 @@ import {
   HearthError, LIMITS,
   type Ack, type Circle, type CircleEvent, type Command, type Credentials, type HistoryPage, type HistoryQuery, type Invite, type Member, type Role, type Session,
 } from '@hearth/protocol';
-import { admit, execute, initCircle, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
+import { admit, execute, initCircle, previewCircle, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
 import type { FanOut } from './fanout.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
 import type { CircleReadTx, CircleTx, Storage } from './storage.js';
@@ -164,6 +164,13 @@ export class CircleService {
   }
 
   // ── What connections call ─────────────────────────────────────────────────────────────────────
+
+  /** The public circle for someone about to join (see `previewCircle`): with a usable invite, or for an open circle. */
+  async preview(circleId: string, inviteCode: string | null): Promise<Circle> {
+    const outcome = await this.storage.read(circleId, (tx) => previewCircle({ repo: tx.repo, now: this.now() }, inviteCode));
+    if (!outcome.ok) throw HearthError.from(outcome.error);
+    return outcome.circle;
+  }
 
   /**
    * Signs a connection in (or admits a newcomer) and builds its session: the sign-on token check, then the

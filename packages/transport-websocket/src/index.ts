@@ -7,9 +7,9 @@
  */
 import {
   HearthError, PROTOCOL_VERSION, parseServerFrame,
-  type Ack, type Command, type ErrorInfo, type HistoryPage, type HistoryQuery, type ServerFrame, type Session,
+  type Ack, type Circle, type Command, type ErrorInfo, type HistoryPage, type HistoryQuery, type ServerFrame, type Session,
 } from '@hearth/protocol';
-import type { ConnectParams, Transport, TransportSink } from '@hearth/core';
+import type { ConnectParams, PreviewQuery, Transport, TransportSink } from '@hearth/core';
 
 // Method-style signature, so handlers typed with an implementation's own event classes (`ws`'s) still fit.
 type Handler<E> = { bivariance(event: E): void }['bivariance'] | null;
@@ -182,6 +182,36 @@ class WebSocketTransport implements Transport {
   async close(): Promise<void> {
     if (this.#link) this.#end(this.#link, null);
     this.#link = null;
+  }
+
+  /** Asks on a socket of its own, before any hello, and closes it once answered. */
+  preview(query: PreviewQuery): Promise<Circle> {
+    return new Promise<Circle>((resolve, reject) => {
+      const Socket = this.#options.WebSocket ?? (globalThis as { WebSocket?: SocketConstructor }).WebSocket!;
+      const socket = new Socket(socketUrl(this.#options.url));
+      const id = `preview-${++this.#requests}`;
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        socket.onmessage = socket.onclose = null;
+        try {
+          socket.close(1000);
+        } catch {
+          // Still connecting in some implementations: it is going away either way.
+        }
+        settle();
+      };
+      const timer = setTimeout(() => done(() => reject(new HearthError('unavailable', 'the server did not answer in time'))), this.#options.connectTimeoutMs ?? 15_000);
+      socket.onerror = () => {};
+      socket.onopen = () => socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'preview', id, circle: query.circle, ...(query.invite ? { invite: query.invite } : {}) }));
+      socket.onclose = (event) => done(() => reject(new HearthError('unavailable', `connection closed (${event.code})`)));
+      socket.onmessage = (event) => {
+        const parsed = parseServerFrame(typeof event.data === 'string' ? event.data : new TextDecoder().decode(event.data as ArrayBuffer));
+        const frame = parsed.ok ? parsed.value : null;
+        if (frame?.type === 'preview' && frame.id === id) done(() => resolve(frame.circle));
+        else if (frame?.type === 'error') done(() => reject(HearthError.from(frame.error)));
+        else if (!frame) done(() => reject(new HearthError('internal', 'the server sent a frame this client does not understand')));
+      };
+    });
   }
 
   // ── Internals ─────────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { LIMITS } from '@hearth/protocol';
-import type { Credentials } from '@hearth/core';
+import type { Circle, Credentials } from '@hearth/core';
 import { HearthElement } from '../shared/element.js';
 import { controls, tokens } from '../shared/styles.js';
 import { joinStyles } from './hearth-join.styles.js';
@@ -9,7 +9,8 @@ import { joinStyles } from './hearth-join.styles.js';
 /**
  * The join gate: an invite code and a display name (a pseudonym is fine), or the host site's sign-on token
  * (`sso-token`), or a member token from an earlier join; and the circle's norms with a checkbox to accept
- * them. Joining connects the client.
+ * them. The norms come from the circle itself when the transport can show it before joining (with the
+ * invite code held), else from the `norms` property. Joining connects the client.
  *
  * @tagname hearth-join
  * @summary Joins a circle.
@@ -33,12 +34,31 @@ export class HearthJoinElement extends HearthElement {
   /** The circle's norms, shown before joining when the page or server provides them. */
   @property() norms = '';
 
+  /** The circle as shown before joining, for the code last asked about. */
+  @state() private preview: Circle | null = null;
+  #previewed: string | null = null;
   @state() private useToken = false;
   @state() private busy = false;
   @state() private error = '';
 
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed.has('invite') || changed.has('client')) && !this.snapshot?.circle && !this.norms && !this.ssoToken) this.#askPreview(this.invite);
+  }
+
+  /** Asks the circle for its name and norms once per code; a dead invite is said at once, not after typing a name. */
+  #askPreview(code: string): void {
+    if (!this.client || this.#previewed === code) return;
+    this.#previewed = code;
+    this.client.preview(code || null).then(
+      (circle) => this.#previewed === code && (this.preview = circle),
+      (error: { code?: string }) => {
+        if (this.#previewed === code && code && (error.code === 'invite_expired' || error.code === 'unauthorized')) this.error = this.describeError(error);
+      },
+    );
+  }
+
   override render(): TemplateResult {
-    const circle = this.snapshot?.circle;
+    const circle = this.snapshot?.circle ?? this.preview;
     const name = circle?.name ?? this.circleName;
     const norms = circle?.norms ?? this.norms;
     const sso = !!this.ssoToken;
@@ -54,7 +74,7 @@ export class HearthJoinElement extends HearthElement {
                 ${token
                   ? html`<input id="code" name="code" required autocomplete="off" spellcheck="false" />`
                   : html`<input id="code" name="code" required autocomplete="off" spellcheck="false" minlength=${LIMITS.inviteCodeMinChars}
-                      .value=${this.invite} aria-describedby="code-help" />
+                      .value=${this.invite} aria-describedby="code-help" @change=${(e: Event) => this.#askPreview((e.target as HTMLInputElement).value.trim())} />
                       <span id="code-help" class="help">${this.t('join.codeHelp')}</span>`}
                 <button type="button" class="link" @click=${() => (this.useToken = !this.useToken)}>${this.t(token ? 'join.useCode' : 'join.useToken')}</button>
               </div>`}

@@ -1,6 +1,6 @@
 import { Id } from '../fields.js';
 import * as v from 'valibot';
-import type { Invite, Member } from '../domain.js';
+import type { Circle, Invite, Member } from '../domain.js';
 import { Effects } from './effects.js';
 import type { AdmitOutcome, AdmitRequest, RulesContext } from './engine.js';
 import { refuse } from './plan.js';
@@ -79,6 +79,24 @@ function signOn(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'sso' 
   const fx = new Effects(ctx, null, member.id);
   fx.emit({ type: 'member.upserted', member });
   return { ok: true, member, created: false, events: fx.events };
+}
+
+/**
+ * What someone about to join may see of a circle before they do: the public circle (its name, description
+ * and the norms they will be asked to accept). It takes a usable invite, except for a circle that lets people
+ * join by link or ask to join; nothing else of the circle (members, threads, messages) is shown.
+ */
+export function previewCircle(ctx: Pick<RulesContext, 'repo' | 'now'>, inviteCode: string | null): { ok: true; circle: Circle } | Refused {
+  const { circle } = ctx.repo.getCircle();
+  if (inviteCode !== null) {
+    const invite = ctx.repo.getInvite(inviteCode);
+    if (!invite) return fail(refuse('unauthorized', 'unknown invite code', 'invite'));
+    const problem = inviteProblem(invite, ctx.now);
+    if (problem) return fail(refuse('invite_expired', problem, 'invite'));
+  } else if (circle.access === 'invite') {
+    return fail(refuse('unauthorized', 'this circle shows itself to invited people only', 'invite'));
+  }
+  return { ok: true, circle };
 }
 
 /**

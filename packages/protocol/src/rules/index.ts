@@ -1,7 +1,7 @@
 // @hearth/protocol/rules — the circle rules engine: every command's permission checks and effects, pure and
 // synchronous, shared by the in-memory backend and the reference server. See ./README.md for the rules.
 export { execute } from './execute.js';
-export { admit } from './admit.js';
+export { admit, previewCircle } from './admit.js';
 export { initCircle } from './init-circle.js';
 export { viewEventFor, viewMessageFor, viewReplayFor } from './view.js';
 export { createMemoryRepository } from './memory-repository.js';
