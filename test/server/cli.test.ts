@@ -53,7 +53,7 @@ describe('hearth-server CLI', () => {
     const entry = await service.enterVerified('readers', { kind: 'invite', code: invite.code, displayName: 'Ada', acceptNorms: true }, null, null);
     await storage.close();
 
-    const member = await runJson<Member>(['member', 'role', '--circle', 'readers', '--member', entry.member.id, '--role', 'moderator', '--data', data]);
+    const member = await runJson<Member>(['member', 'role', '--circle', 'readers', `--member=${entry.member.id}`, '--role', 'moderator', '--data', data]);
     assert.equal(member.role, 'moderator');
     const members = await runJson<Member[]>(['member', 'list', '--circle', 'readers', '--data', data]);
     assert.deepEqual(members.map((m) => m.role).sort(), ['moderator', 'owner']);

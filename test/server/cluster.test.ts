@@ -177,7 +177,7 @@ describe('three server processes on one PostgreSQL and one NATS', { timeout: 180
     const members = JSON.parse(listed.stdout) as { id: string; displayName: string }[];
     assert.equal(members.length, group.length + 1, 'the owner and the nine readers');
     const reader = members.find((m) => m.displayName === 'Reader 4')!;
-    const changed = await runCli(['member', 'role', '--circle', circleId, '--member', reader.id, '--role', 'moderator', '--database', database, '--nats', nats.url]);
+    const changed = await runCli(['member', 'role', '--circle', circleId, `--member=${reader.id}`, '--role', 'moderator', '--database', database, '--nats', nats.url]);
     assert.equal(changed.status, 0, changed.stderr);
     await until('every client to see the new moderator', () => group.every((c) => c.getSnapshot().members[reader.id]?.role === 'moderator'), 5000);
   });

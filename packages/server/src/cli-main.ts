@@ -278,8 +278,9 @@ Prints the circle's members as JSON.
   },
 
   'member role': {
-    usage: `hearth-server member role --circle ID --member MEMBER_ID --role ROLE [--reason TEXT]
+    usage: `hearth-server member role --circle ID --member=MEMBER_ID --role ROLE [--reason TEXT]
 
+  --member=MEMBER_ID        the member's id from \`member list\` (with "=": an id may start with "-")
   --role ROLE               member or moderator (the change is made in the owner's name and audited)
 
 Prints the member as JSON. Connected clients see the change when their next event arrives or they reconnect.
