@@ -59,6 +59,13 @@ interface Pair {
   dead: boolean;
   /** Per direction: when the last queued chunk is released, so delays never reorder bytes. */
   releaseAt: { up: number; down: number };
+  /** Per direction: chunks waiting for their release, oldest first, written strictly in that order. */
+  lanes: { up: Lane; down: Lane };
+}
+
+interface Lane {
+  queue: { at: number; pieces: Buffer[]; cutAfter: boolean }[];
+  timer: NodeJS.Timeout | null;
 }
 
 export async function startFaultProxy(targetPort: number, options: FaultOptions): Promise<FaultProxy> {
@@ -108,16 +115,31 @@ export async function startFaultProxy(targetPort: number, options: FaultOptions)
       release += 1 + Math.floor(random() * (options.maxDelayMs ?? 20));
     }
     pair.releaseAt[direction] = release;
-    const send = () => {
-      if (pair.dead || pair.stalled) return;
-      for (const piece of pieces) to.write(piece);
-      if (cutAfter) {
+    // One queue per direction: a chunk never overtakes one still waiting (timers due in the same
+    // millisecond need not fire in the order they were set, and a chunk sent at once would jump the queue).
+    const lane = pair.lanes[direction];
+    lane.queue.push({ at: release, pieces, cutAfter });
+    if (!lane.timer) pump(pair, to, lane);
+  };
+
+  /** Writes every chunk of a lane that is due, then waits for the next one. */
+  const pump = (pair: Pair, to: net.Socket, lane: Lane) => {
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timer = null;
+    while (!pair.dead && !pair.stalled && lane.queue.length > 0) {
+      const next = lane.queue[0]!;
+      const wait = next.at - Date.now();
+      if (wait > 0) {
+        lane.timer = setTimeout(() => pump(pair, to, lane), wait);
+        return;
+      }
+      lane.queue.shift();
+      for (const piece of next.pieces) to.write(piece);
+      if (next.cutAfter) {
         faults.cuts++;
         kill(pair);
       }
-    };
-    if (release <= now && pieces.length === 1) send();
-    else setTimeout(send, release - now);
+    }
   };
 
   const server = net.createServer((client) => {
@@ -131,7 +153,10 @@ export async function startFaultProxy(targetPort: number, options: FaultOptions)
     client.pause();
     const upstream = net.connect({ host: '127.0.0.1', port: target });
     upstream.on('error', () => {});
-    const pair: Pair = { client, server: upstream, stalled: false, dead: false, releaseAt: { up: 0, down: 0 } };
+    const pair: Pair = {
+      client, server: upstream, stalled: false, dead: false, releaseAt: { up: 0, down: 0 },
+      lanes: { up: { queue: [], timer: null }, down: { queue: [], timer: null } },
+    };
     pairs.add(pair);
     upstream.once('connect', () => client.resume());
     client.on('data', (chunk: Buffer) => forward(pair, 'up', chunk));
@@ -139,7 +164,11 @@ export async function startFaultProxy(targetPort: number, options: FaultOptions)
     // A side that closes is passed on once everything queued before it has been written.
     const passOn = (direction: 'up' | 'down') => () => {
       const wait = Math.max(0, pair.releaseAt[direction] - Date.now());
-      setTimeout(() => kill(pair), wait + 1);
+      setTimeout(() => {
+        // What was queued before the close is all due now: write it, then break the pair.
+        pump(pair, direction === 'up' ? pair.server : pair.client, pair.lanes[direction]);
+        kill(pair);
+      }, wait + 1);
     };
     client.once('close', passOn('up'));
     upstream.once('close', passOn('down'));
