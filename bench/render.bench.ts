@@ -4,9 +4,10 @@
 //
 // Method:
 // - First render of a thread of 1,000 messages, as a reader opens it: a fresh page per run; the element is
-//   mounted and asks for its first page, answered as the server would (the newest 50 of the 1,000). Timed
-//   from handing that page to the client until the frame showing it is painted (a task queued from that
-//   frame's requestAnimationFrame callback runs after the frame is rendered). 1 warm-up page, then 5 runs.
+//   mounted and asks for its first page (25 messages), answered as the server would (the newest 25 of the
+//   1,000). Timed from handing that page to the client until the frame showing it is painted (a task queued
+//   from that frame's requestAnimationFrame callback runs after the frame is rendered). 1 warm-up page, then
+//   5 runs.
 //   Also, without a target: the same thread when the client already holds all 1,000 (a reader coming back),
 //   so the element renders its full window of 150; timed from mounting to painted. Same runs.
 // - A thread of 10,000 messages, served page by page as the server does (newest first, 50 per page). From

@@ -61,7 +61,7 @@ describe('<hearth-thread>', () => {
     await postMany(owner, threadId, 320);
     const member = await latecomer(setup);
     const thread = await render<HearthThreadElement>(html`<hearth-thread .client=${member} thread-id=${threadId}></hearth-thread>`);
-    await waitFor(() => messages(thread).length === 50, 'newest page');
+    await waitFor(() => messages(thread).length === 25, 'newest page (a smaller first page)');
     const list = thread.shadowRoot!.querySelector<HTMLElement>('.list')!;
     await waitFor(() => list.scrollTop > 0 && list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'at the bottom');
     for (let round = 0; round < 8; round++) {
@@ -94,7 +94,7 @@ describe('<hearth-thread>', () => {
     await postMany(owner, threadId, 120);
     const member = await latecomer(setup);
     const thread = await render<HearthThreadElement>(html`<hearth-thread .client=${member} thread-id=${threadId}></hearth-thread>`);
-    await waitFor(() => messages(thread).length === 50, 'newest page');
+    await waitFor(() => messages(thread).length === 25, 'newest page (a smaller first page)');
     const list = thread.shadowRoot!.querySelector<HTMLElement>('.list')!;
     await new Promise((r) => setTimeout(r, 30)); // not rAF: it does not run in a background tab
     list.scrollTop = 200; // near the top, but not at it
@@ -103,7 +103,7 @@ describe('<hearth-thread>', () => {
     const anchor = messages(thread).find((m) => m.getBoundingClientRect().bottom > list.getBoundingClientRect().top)!;
     const offset = anchor.getBoundingClientRect().top - list.getBoundingClientRect().top;
     await thread.showOlder();
-    await waitFor(() => messages(thread).length === 100, 'older page in');
+    await waitFor(() => messages(thread).length === 75, 'older page in');
     await thread.updateComplete;
     await new Promise((r) => setTimeout(r, 50));
     const after = anchor.getBoundingClientRect().top - list.getBoundingClientRect().top;

@@ -5,6 +5,7 @@ import type { MessageView, ThreadView } from '@hearth/core';
 import { HearthElement } from '../shared/element.js';
 import { controls, tokens } from '../shared/styles.js';
 import { excerpt } from '../markdown/render.js';
+import { warmUpTime } from '../shared/time.js';
 import type { HearthComposerElement } from '../hearth-composer/hearth-composer.js';
 import type { HearthMessageElement } from '../hearth-message/hearth-message.js';
 import { threadStyles } from './hearth-thread.styles.js';
@@ -13,6 +14,11 @@ import { threadStyles } from './hearth-thread.styles.js';
 export const WINDOW = 150;
 /** Messages fetched, or slid into the window, per step. */
 const PAGE = 50;
+/**
+ * The first page of a thread is smaller: a few screens is all a reader sees on opening it, and every message
+ * rendered before the first paint delays it (25 messages paint in about half the time of 50 here).
+ */
+const FIRST_PAGE = 25;
 /** How close to an edge (px) counts as being there. */
 const EDGE = 48;
 
@@ -73,6 +79,7 @@ export class HearthThreadElement extends HearthElement {
     super.connectedCallback();
     // Relative times ("5 minutes ago") move on once a minute.
     this.#timer = setInterval(() => (this.now = Date.now()), 60_000);
+    warmUpTime(this.locale);
     void this.updateComplete.then(() => this.list && this.isConnected && this.#resize.observe(this.list));
   }
 
@@ -182,14 +189,14 @@ export class HearthThreadElement extends HearthElement {
     const view = this.view;
     if (!view?.id || this.#loaded.has(view.id) || !this.client || this.snapshot?.status !== 'connected') return;
     this.#loaded.add(view.id);
-    if (view.hasOlder) void this.#fetchOlder(view.id);
+    if (view.hasOlder) void this.#fetchOlder(view.id, FIRST_PAGE);
   }
 
-  async #fetchOlder(threadId: string): Promise<void> {
+  async #fetchOlder(threadId: string, limit = PAGE): Promise<void> {
     if (this.loading) return;
     this.loading = true;
     try {
-      await this.client!.loadOlder(threadId, PAGE);
+      await this.client!.loadOlder(threadId, limit);
     } catch {
       this.#loaded.delete(threadId); // try again next time
     } finally {
