@@ -5,49 +5,19 @@
 // Needs the built bundle (`npm run build`). Run: node --conditions=source --import tsx --test test/e2e/drop-in.e2e.ts
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
-import { createHearthServer, type HearthServer } from '@hearth/server';
+import type { Page } from 'puppeteer-core';
+import { built, eventually, inCircle, joinAs, probes, startHarness, type Harness } from './support.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bundleFile = path.join(root, 'packages/elements/dist/hearth.js');
-const chromium = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-
-let server: HearthServer;
-let browser: Browser;
-let dataDir: string;
+let harness: Harness;
 let inviteCode: string;
 let ownerToken: string;
-const contexts: BrowserContext[] = [];
 const pages: { name: string; page: Page }[] = [];
 
-/** The circle element's shadow tree, searched with puppeteer's `>>>` (which crosses shadow roots). */
-const inCircle = (selector: string) => `hearth-circle >>> ${selector}`;
-
 async function open(name: string): Promise<Page> {
-  const context = await browser.createBrowserContext(); // its own storage: a different reader
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await harness.open(`/article.html?invite=${inviteCode}`); // a browser profile of its own: a different reader
   page.setDefaultTimeout(10_000);
   pages.push({ name, page });
-  await page.goto(`${server.url}/article.html?invite=${inviteCode}`);
   return page;
-}
-
-async function joinAs(page: Page, displayName: string, credentials: 'invite' | 'token' = 'invite'): Promise<void> {
-  await page.waitForSelector(inCircle('hearth-join >>> #code'));
-  if (credentials === 'token') {
-    await page.locator(inCircle('hearth-join >>> button.link')).click();
-    await page.locator(inCircle('hearth-join >>> #code')).fill(ownerToken);
-  } else {
-    await page.locator(inCircle('hearth-join >>> #name')).fill(displayName);
-    await page.locator(inCircle('hearth-join >>> input[name=accept]')).click();
-  }
-  await page.locator(inCircle('hearth-join >>> [part=submit]')).click();
-  await page.waitForSelector(inCircle('hearth-thread >>> hearth-composer >>> textarea'));
 }
 
 /** Text of every message body the page shows. */
@@ -57,47 +27,32 @@ function bodies(page: Page): Promise<string[]> {
   );
 }
 
-async function waitForBodies(page: Page, check: (bodies: string[]) => boolean, what: string): Promise<string[]> {
-  const start = Date.now();
-  for (;;) {
+function waitForBodies(page: Page, check: (bodies: string[]) => boolean, what: string): Promise<string[]> {
+  return eventually(async () => {
     const current = await bodies(page);
-    if (check(current)) return current;
-    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}; saw ${JSON.stringify(current)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return check(current) && current;
+  }, what, 10_000);
 }
 
-describe('the drop-in against the reference server', { skip: !existsSync(bundleFile) && 'build first: npm run build' }, () => {
+describe('the drop-in against the reference server', { skip: !built && 'build first: npm run build' }, () => {
   before(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-'));
-    server = await createHearthServer({
-      dataFile: path.join(dataDir, 'hearth.db'),
-      port: 0,
-      host: '127.0.0.1',
-      staticDir: path.join(root, 'test/e2e/site'),
-      bundleFile,
-      log: () => {},
-    });
-    const created = await server.service.createCircle({ id: 'e2e', name: 'Slow readers', ownerName: 'Host' });
+    harness = await startHarness();
+    const created = await harness.server.service.createCircle({ id: 'e2e', name: 'Slow readers', ownerName: 'Host' });
     ownerToken = created.ownerToken;
-    inviteCode = (await server.service.createInvite('e2e', { maxUses: null, expiresInMs: null })).code;
-    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    inviteCode = (await harness.server.service.createInvite('e2e', { maxUses: null, expiresInMs: null })).code;
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('two readers join by invite; one posts, the other sees it live; the owner hides it for both', async () => {
     const ana = await open('Ana');
     const ben = await open('Ben');
     const host = await open('Host');
-    await joinAs(ana, 'Ana');
-    await joinAs(ben, 'Ben');
-    await joinAs(host, 'Host', 'token');
+    await joinAs(ana, { name: 'Ana' });
+    await joinAs(ben, { name: 'Ben' });
+    await joinAs(host, { token: ownerToken });
 
     await ana.locator(inCircle('hearth-thread >>> hearth-composer >>> textarea')).fill('Hello from Ana: <b>not bold</b>');
     await ana.keyboard.press('Enter');
@@ -119,14 +74,13 @@ describe('the drop-in against the reference server', { skip: !existsSync(bundleF
     await waitForBodies(host, (b) => b[0] === 'not bold' || b.some((x) => x.includes('Hello from Ana')), 'the owner still sees what was hidden');
 
     for (const { name, page } of pages) {
-      const { violations, errors } = await page.evaluate(() => ({
-        violations: (window as unknown as { __violations: string[] }).__violations,
-        errors: (window as unknown as { __errors: string[] }).__errors,
-      }));
+      // The page's watch script must have run, or empty probes would prove nothing.
+      assert.ok(await page.evaluate(() => Array.isArray((window as { __violations?: unknown }).__violations)), `${name}: watch.js ran`);
+      const { violations, errors } = await probes(page);
       assert.deepEqual(violations, [], `${name}: no CSP violation`);
       assert.deepEqual(errors, [], `${name}: no page error`);
     }
-    const csp = (await fetch(`${server.url}/article.html`)).headers.get('content-security-policy') ?? '';
+    const csp = (await fetch(`${harness.server.url}/article.html`)).headers.get('content-security-policy') ?? '';
     assert.match(csp, /require-trusted-types-for 'script'/);
     assert.match(csp, /script-src 'self'/);
   });

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { createHearthServer } from '@hearth/server';
 import { createCircleClient, memoryStorage, type CircleClient } from '@hearth/core';
 import { createWebSocketTransport, type SocketConstructor } from '@hearth/transport-websocket';
+import { chromium } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = process.argv[2] ?? '/tmp/hearth-screenshots';
@@ -69,7 +70,7 @@ try {
   await host.createThread('Book swap, spring edition');
   await ana.createThread('What are you reading?');
 
-  const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   const shoot = async (name: string, page: Page, width: number, dark: boolean) => {
     await page.setViewport({ width, height: 900, deviceScaleFactor: 1 });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);

@@ -14,7 +14,8 @@ import { createWebSocketTransport, type SocketConstructor } from '@hearth/transp
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const bundleFile = path.join(root, 'packages/elements/dist/hearth.js');
 export const built = existsSync(bundleFile);
-const chromium = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+/** Debian's Chromium (or $CHROME_PATH): every end-to-end run drives it through puppeteer-core. */
+export const chromium = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 /** The circle element's shadow tree, searched with puppeteer's `>>>` (which crosses shadow roots). */
 export const inCircle = (selector: string, circle = 'hearth-circle') => `${circle} >>> ${selector}`;
