@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHearthServer, createLogger, type HearthServer } from '@hearth/server';
+import { createHearthServer, createLogger, writePrivateFile, type HearthServer } from '@hearth/server';
 import { createHostBackend } from '../examples/blog/host-backend.js';
 import { createExampleBackend } from '../examples/custom-transport/backend.js';
 
@@ -45,7 +45,8 @@ interface Saved {
 }
 
 export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite> {
-  mkdirSync(options.dataDir, { recursive: true });
+  // The folder holds the data file and the owner's token: its owner's only.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   let server: HearthServer | null = null;
   const hostBackend = createHostBackend({ secret: async () => (server ? server.storage.read(DEMO_CIRCLE, (tx) => tx.serverSettings().ssoSecret) : null) });
   const exampleBackend = createExampleBackend({ basePath: '/custom-transport' });
@@ -75,6 +76,11 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
   };
 }
 
+/** demo.json holds the owner's token: written as a private file, replacing the last one. */
+function saveDemo(file: string, saved: Saved): Promise<void> {
+  return writePrivateFile(file, (temp) => writeFileSync(temp, `${JSON.stringify(saved, null, 2)}\n`), { replace: true });
+}
+
 /** The demo circle and an invite to it: made on the first run, repaired when missing, remembered in demo.json. */
 async function ensureDemoCircle(server: HearthServer, file: string): Promise<DemoSite['demo']> {
   const { service } = server;
@@ -94,7 +100,7 @@ async function ensureDemoCircle(server: HearthServer, file: string): Promise<Dem
     });
     saved = { circle: DEMO_CIRCLE, ownerId: created.ownerId, ownerToken: created.ownerToken, inviteCode: null };
     // The owner token exists only in this answer (the server keeps its hash): save it before anything else.
-    writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+    await saveDemo(file, saved);
   }
   saved ??= { circle: DEMO_CIRCLE, ownerId: null, ownerToken: null, inviteCode: null };
   // Data folders from before the sign-on example get a secret too.
@@ -103,6 +109,6 @@ async function ensureDemoCircle(server: HearthServer, file: string): Promise<Dem
   const invite = code ? await server.storage.read(DEMO_CIRCLE, (tx) => tx.repo.getInvite(code)) : undefined;
   const usable = invite && !invite.revoked && (invite.expiresAt === null || invite.expiresAt > Date.now()) && (invite.maxUses === null || invite.uses < invite.maxUses);
   if (!usable) saved.inviteCode = (await service.createInvite(DEMO_CIRCLE, { expiresInMs: null, maxUses: null })).code;
-  writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+  await saveDemo(file, saved);
   return { inviteCode: saved.inviteCode!, ownerToken: saved.ownerToken, ownerId: saved.ownerId };
 }

@@ -7,6 +7,7 @@ import { createInProcessFanOut, type FanOut } from './fanout.js';
 import { createLogger, silentLogger } from './logger.js';
 import { connectNatsFanOut } from './nats/nats-fanout.js';
 import { openPostgresStorage } from './postgres/postgres-storage.js';
+import { writePrivateFile } from './private-files.js';
 import type { BucketSpec } from './rate-limit.js';
 import { createHearthServer, DEFAULT_MAX_CONNECTIONS_PER_IP, DEFAULT_RATE_LIMITS } from './server.js';
 import { CircleService } from './service.js';
@@ -210,7 +211,7 @@ Prints JSON: the circle, the owner's id and member token, the invite code and th
       const name = required(values.name, 'name');
       const access = str(values.access);
       if (access !== undefined && !['invite', 'request', 'open-link'].includes(access)) throw new UsageError('--access must be invite, request or open-link');
-      await withService(values, async (service) => {
+      await withService(values, io, async (service) => {
         const created = await service.createCircle({
           id,
           name,
@@ -241,7 +242,7 @@ Give it to your site's backend only. --off turns sign-on off.
     options: { circle: { type: 'string' }, off: { type: 'boolean' } },
     async run(values, io) {
       const circle = required(values.circle, 'circle');
-      await withService(values, async (service) => {
+      await withService(values, io, async (service) => {
         const ssoSecret = values.off === true ? await service.setSsoSecret(circle, null) : await service.setSsoSecret(circle);
         print(io, { circle, ssoSecret });
       });
@@ -261,7 +262,7 @@ Prints the invite as JSON.
     async run(values, io) {
       const circle = required(values.circle, 'circle');
       const options = { maxUses: int(values['max-uses'], 'max-uses') ?? null, expiresInMs: duration(values.expires) };
-      await withService(values, async (service) => print(io, await service.createInvite(circle, options)));
+      await withService(values, io, async (service) => print(io, await service.createInvite(circle, options)));
     },
   },
 
@@ -273,7 +274,7 @@ Prints the circle's members as JSON.
     options: { circle: { type: 'string' } },
     async run(values, io) {
       const circle = required(values.circle, 'circle');
-      await withService(values, async (service) => print(io, ((await service.exportCircle(circle)) as { members: unknown }).members));
+      await withService(values, io, async (service) => print(io, ((await service.exportCircle(circle)) as { members: unknown }).members));
     },
   },
 
@@ -291,7 +292,7 @@ Prints the member as JSON. Connected clients see the change when their next even
       const member = required(values.member, 'member');
       const role = required(values.role, 'role');
       if (!['owner', 'moderator', 'member'].includes(role)) throw new UsageError('--role must be member, moderator or owner');
-      await withService(values, async (service) => print(io, await service.setRole(circle, member, role as Role, str(values.reason))));
+      await withService(values, io, async (service) => print(io, await service.setRole(circle, member, role as Role, str(values.reason))));
     },
   },
 
@@ -304,10 +305,11 @@ to FILE or standard output. Member tokens and the sign-on secret are never expor
     options: { circle: { type: 'string' }, out: { type: 'string', short: 'o' } },
     async run(values, io) {
       const circle = required(values.circle, 'circle');
-      await withService(values, async (service) => {
+      await withService(values, io, async (service) => {
         const json = `${JSON.stringify(await service.exportCircle(circle), null, 2)}\n`;
         const out = str(values.out);
-        if (out) writeFileSync(out, json, { mode: 0o600 });
+        // An earlier export at --out is replaced, by a file only its owner reads.
+        if (out) await writingOut(() => writePrivateFile(out, (file) => writeFileSync(file, json), { replace: true }));
         else io.out(json);
       });
     },
@@ -327,18 +329,18 @@ To restore, stop the server and start it with --data pointing at the copy (or co
       if ('database' in store) throw new UsageError('a PostgreSQL store is backed up with pg_dump: see docs/scaling.md');
       const data = store.dataFile;
       if (!existsSync(data)) throw new UsageError(`there is no data file at ${data}`);
-      if (existsSync(out)) throw new UsageError(`${out} already exists: back up to a new file`);
-      await backupSqliteFile(data, out);
+      await writingOut(() => backupSqliteFile(data, out));
       io.out(`backed up ${data} to ${out}\n`);
     },
   },
 };
 
 /** Opens the store (and NATS, when given, so running servers hear of the change), runs `fn`, closes both. */
-async function withService(values: Record<string, unknown>, fn: (service: CircleService) => Promise<void>): Promise<void> {
+async function withService(values: Record<string, unknown>, io: CliIo, fn: (service: CircleService) => Promise<void>): Promise<void> {
   const store = storeOf(values);
   const nats = natsOf(values);
-  const storage: Storage = 'database' in store ? await openPostgresStorage({ url: store.database }) : createSqliteStorage({ file: store.dataFile });
+  const storage: Storage =
+    'database' in store ? await openPostgresStorage({ url: store.database }) : createSqliteStorage({ file: store.dataFile, logger: createLogger({ format: 'text', write: io.err }) });
   let fanOut: FanOut | null = null;
   try {
     fanOut = nats ? await connectNatsFanOut({ servers: nats, logger: silentLogger }) : createInProcessFanOut();
@@ -346,6 +348,16 @@ async function withService(values: Record<string, unknown>, fn: (service: Circle
   } finally {
     await fanOut?.close();
     await storage.close();
+  }
+}
+
+/** Runs a write to `--out`: a path refused as the destination (a symbolic link, an existing file) is a usage error. */
+async function writingOut(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (error instanceof HearthError && (error.code === 'invalid' || error.code === 'conflict')) throw new UsageError(`--out ${error.message}`);
+    throw error;
   }
 }
 

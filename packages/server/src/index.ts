@@ -24,4 +24,6 @@ export type { BucketSpec, BucketState } from './rate-limit.js';
 export { hashToken, newToken } from './tokens.js';
 export { ssoMemberId, verifySsoToken } from './sso.js';
 export { runCli } from './cli-main.js';
+export { preparePrivateDataFile, writePrivateFile, PRIVATE_FILE_MODE, PRIVATE_DIR_MODE } from './private-files.js';
+export type { TightenedFile } from './private-files.js';
 export type { CliIo } from './cli-main.js';

@@ -144,7 +144,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   try {
     if (options.storage) storage = options.storage;
     else if (options.database) owned.push((storage = await openPostgresStorage({ url: options.database, logger, ...(options.poolSize ? { poolSize: options.poolSize } : {}) })));
-    else owned.push((storage = createSqliteStorage({ file: options.dataFile ?? 'hearth.db' })));
+    else owned.push((storage = createSqliteStorage({ file: options.dataFile ?? 'hearth.db', logger })));
     if (options.fanOut) fanOut = options.fanOut;
     else if (options.nats) owned.push((fanOut = await connectNatsFanOut({ servers: options.nats, logger })));
     else owned.push((fanOut = createInProcessFanOut()));

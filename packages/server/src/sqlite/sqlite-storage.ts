@@ -1,9 +1,10 @@
-import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { HearthError, type CircleEvent, type HistoryPage, type Message } from '@hearth/protocol';
 import { takeFromBucket, type BucketSpec } from '../rate-limit.js';
 import { parseHistoryCursor, type CircleReadTx, type CircleServerSettings, type Storage, type TokenHolder } from '../storage.js';
+import type { Logger } from '../logger.js';
 import { normalizeOrigin } from '../origins.js';
+import { preparePrivateDataFile, writePrivateFile } from '../private-files.js';
 import { migrate } from './migrations.js';
 import { SqliteCircleRepository } from './sqlite-repository.js';
 
@@ -12,6 +13,8 @@ export interface SqliteStorageOptions {
   file: string;
   /** How long a write waits for another process holding the lock (the CLI next to a running server). */
   busyTimeoutMs?: number;
+  /** Told when an existing data file was readable by other users and has been made private. */
+  logger?: Logger;
 }
 
 /**
@@ -38,6 +41,10 @@ export class SqliteStorage implements Storage {
   #queued: { circleId: string; work: (tx: CircleReadTx) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(options: SqliteStorageOptions) {
+    // Before SQLite opens it: the file's mode decides the mode of the WAL and SHM files SQLite creates.
+    for (const { file, mode } of preparePrivateDataFile(options.file)) {
+      options.logger?.warn('a data file was readable by other users: it is now readable by its owner only (0600)', { file, mode });
+    }
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -269,16 +276,22 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
 }
 
 /**
- * Copies a data file to `out` with SQLite's online backup, so a running server (and its WAL) can keep
- * writing meanwhile: the copy is one consistent snapshot of every committed command. The copy holds
- * sign-on secrets and messages, so only its owner may read it.
+ * Copies a data file to `out` (a new file) with SQLite's online backup, so a running server (and its WAL) can
+ * keep writing meanwhile: the copy is one consistent snapshot of every committed command. The copy holds
+ * sign-on secrets and messages, so it is written as a private file (see `writePrivateFile`): nobody else can
+ * read it, not even while it is written.
  */
 export async function backupSqliteFile(file: string, out: string): Promise<void> {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    await db.backup(out);
-  } finally {
-    db.close();
-  }
-  chmodSync(out, 0o600);
+  await writePrivateFile(
+    out,
+    async (copy) => {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        await db.backup(copy);
+      } finally {
+        db.close();
+      }
+    },
+    { replace: false },
+  );
 }
