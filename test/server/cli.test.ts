@@ -6,7 +6,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { CircleService, createHearthServer, createInProcessFanOut, createSqliteStorage, runCli } from '@hearth/server';
 import type { Command, Invite, Member } from '@hearth/protocol';
-import { tempDir } from './helpers.js';
+import { expectRefused, makeCircle, signIn, startServer, stored, tempDir, type TestServer } from './helpers.js';
 import { cli, cliJson } from './process.js';
 
 const dir = tempDir('hearth-cli-');
@@ -74,7 +74,7 @@ describe('hearth-server CLI', () => {
     const bin = cli(['--help']);
     assert.equal(bin.status, 0);
     assert.match(bin.stdout, /circle create/, 'the executable prints the overview');
-    for (const command of [[], ['start'], ['circle', 'create'], ['circle', 'sso'], ['invite', 'create'], ['member', 'role'], ['member', 'list'], ['export'], ['backup']]) {
+    for (const command of [[], ['start'], ['circle', 'create'], ['circle', 'sso'], ['invite', 'create'], ['member', 'role'], ['member', 'list'], ['member', 'remove'], ['member', 'ban'], ['member', 'unban'], ['export'], ['backup']]) {
       const result = await run([...command, '--help']);
       assert.equal(result.status, 0, command.join(' '));
       assert.match(result.stdout, /hearth-server/, command.join(' '));
@@ -145,6 +145,68 @@ describe('hearth-server CLI', () => {
       await restored.close();
     }
     assert.equal((await run(['backup', '--data', path.join(dir, 'missing.db'), '--out', path.join(dir, 'x.db')])).status, 2);
+  });
+
+  describe('member ban, unban and remove: as the owner, audited, and the member\'s open sockets close', () => {
+    let t: TestServer;
+    after(() => t?.close());
+
+    it('bans a member (their socket closes, their token no longer signs in) and unbans them', async () => {
+      t = await startServer();
+      const circle = await makeCircle(t);
+      const { client, session } = await signIn(t, circle.id, { kind: 'invite', code: circle.inviteCode, displayName: 'Mallory', acceptNorms: true });
+      const memberId = session.member.id;
+
+      const banned = await run(['member', 'ban', '--circle', circle.id, `--member=${memberId}`, '--reason', 'spam in every thread', '--data', t.dataFile]);
+      assert.equal(banned.status, 0, banned.stderr);
+      assert.equal((JSON.parse(banned.stdout) as Member).state, 'banned');
+      // The CLI wrote to the server's data file from outside: the server notices and closes the socket.
+      const closed = await client.waitClosed(5000);
+      assert.equal(closed.reason, 'forbidden');
+      await expectRefused(signIn(t, circle.id, { kind: 'token', token: session.token! }), 'forbidden');
+      const audit = await stored(t, circle.id, (tx) => tx.repo.listAudit(null, 100));
+      const entry = audit.find((e) => e.action === 'mod.ban');
+      assert.ok(entry, `the ban is in the audit log: ${JSON.stringify(audit)}`);
+      assert.equal(entry.actorId, circle.ownerId, 'made in the owner\'s name');
+      assert.equal(entry.targetId, memberId);
+      assert.equal(entry.reason, 'spam in every thread');
+
+      const unbanned = await run(['member', 'unban', '--circle', circle.id, `--member=${memberId}`, '--data', t.dataFile]);
+      assert.equal(unbanned.status, 0, unbanned.stderr);
+      assert.equal((JSON.parse(unbanned.stdout) as Member).state, 'active');
+      const back = await signIn(t, circle.id, { kind: 'token', token: session.token! });
+      assert.equal(back.session.member.id, memberId, 'an unbanned member signs in again');
+      back.client.close();
+    });
+
+    it('removes a member: their socket closes, their token is gone, and the removal is audited', async () => {
+      const circle = await makeCircle(t);
+      const { client, session } = await signIn(t, circle.id, { kind: 'invite', code: circle.inviteCode, displayName: 'Trent', acceptNorms: true });
+      const memberId = session.member.id;
+      const removed = await run(['member', 'remove', '--circle', circle.id, `--member=${memberId}`, '--data', t.dataFile]);
+      assert.equal(removed.status, 0, removed.stderr);
+      assert.deepEqual(JSON.parse(removed.stdout), { circle: circle.id, removed: memberId });
+      const closed = await client.waitClosed(5000);
+      assert.equal(closed.reason, 'unauthorized');
+      await expectRefused(signIn(t, circle.id, { kind: 'token', token: session.token! }), 'unauthorized');
+      const members = await runJson<Member[]>(['member', 'list', '--circle', circle.id, '--data', t.dataFile]);
+      assert.ok(!members.some((m) => m.id === memberId));
+      const audit = await stored(t, circle.id, (tx) => tx.repo.listAudit(null, 100));
+      assert.ok(audit.some((e) => e.action === 'mod.remove' && e.targetId === memberId && e.actorId === circle.ownerId), JSON.stringify(audit));
+    });
+
+    it('refuses what the rules refuse and says so: an unknown member (an id may start with "-"), the owner', async () => {
+      const circle = await makeCircle(t);
+      const unknown = await run(['member', 'ban', '--circle', circle.id, '--member=-nobody-is-here', '--data', t.dataFile]);
+      assert.equal(unknown.status, 1, unknown.stderr);
+      assert.match(unknown.stderr, /not_found/);
+      const owner = await run(['member', 'remove', '--circle', circle.id, `--member=${circle.ownerId}`, '--data', t.dataFile]);
+      assert.equal(owner.status, 1, owner.stderr);
+      assert.match(owner.stderr, /forbidden/);
+      const missing = await run(['member', 'ban', '--circle', circle.id, '--data', t.dataFile]);
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /--member is required/);
+    });
   });
 
   it('takes PostgreSQL and NATS for several processes, and says what it expects', async () => {

@@ -60,6 +60,8 @@ Usage:
   hearth-server invite create  create an invite to a circle
   hearth-server member list    list a circle's members
   hearth-server member role    change a member's role
+  hearth-server member ban     ban a member (and \`member unban\`)
+  hearth-server member remove  remove a member
   hearth-server export         write a circle's data as JSON
   hearth-server backup         copy the data file, safely, while the server runs
 
@@ -82,6 +84,13 @@ interface Command {
   usage: string;
   options: Options;
   run(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> | void;
+}
+
+/** The options of a moderation command on one member. */
+const MEMBER_ACTION = { circle: { type: 'string' }, member: { type: 'string' }, reason: { type: 'string' } } as const satisfies Options;
+
+function memberAction(values: Record<string, unknown>): { circle: string; member: string; reason: string | undefined } {
+  return { circle: required(values.circle, 'circle'), member: required(values.member, 'member'), reason: str(values.reason) };
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -293,6 +302,58 @@ Prints the member as JSON. Connected clients see the change when their next even
       const role = required(values.role, 'role');
       if (!['owner', 'moderator', 'member'].includes(role)) throw new UsageError('--role must be member, moderator or owner');
       await withService(values, io, async (service) => print(io, await service.setRole(circle, member, role as Role, str(values.reason))));
+    },
+  },
+
+  'member ban': {
+    usage: `hearth-server member ban --circle ID --member=MEMBER_ID [--reason TEXT]
+
+  --member=MEMBER_ID        the member's id from \`member list\` (with "=": an id may start with "-")
+  --reason TEXT             why, for the audit log (default "by the operator")
+
+Bans the member in the owner's name, as a moderator would: the ban is in the audit log, the member's open
+connections close within a second or two, and their token no longer signs in. \`member unban\` lifts it.
+Prints the member as JSON.
+`,
+    options: MEMBER_ACTION,
+    async run(values, io) {
+      const { circle, member, reason } = memberAction(values);
+      await withService(values, io, async (service) => print(io, await service.banMember(circle, member, reason)));
+    },
+  },
+
+  'member unban': {
+    usage: `hearth-server member unban --circle ID --member=MEMBER_ID [--reason TEXT]
+
+  --member=MEMBER_ID        the member's id from \`member list\` (with "=": an id may start with "-")
+  --reason TEXT             why, for the audit log (default "by the operator")
+
+Lifts a ban in the owner's name (audited): the member signs in again with their token. Prints the member as JSON.
+`,
+    options: MEMBER_ACTION,
+    async run(values, io) {
+      const { circle, member, reason } = memberAction(values);
+      await withService(values, io, async (service) => print(io, await service.unbanMember(circle, member, reason)));
+    },
+  },
+
+  'member remove': {
+    usage: `hearth-server member remove --circle ID --member=MEMBER_ID [--reason TEXT]
+
+  --member=MEMBER_ID        the member's id from \`member list\` (with "=": an id may start with "-")
+  --reason TEXT             why, for the audit log (default "by the operator")
+
+Removes the member in the owner's name, as a moderator would (audited): their open connections close within
+a second or two and their token stops working. They may join again with a valid invite; to keep them out,
+use \`member ban\`. Prints {"circle", "removed"} as JSON.
+`,
+    options: MEMBER_ACTION,
+    async run(values, io) {
+      const { circle, member, reason } = memberAction(values);
+      await withService(values, io, async (service) => {
+        await service.removeMember(circle, member, reason);
+        print(io, { circle, removed: member });
+      });
     },
   },
 

@@ -33,9 +33,12 @@ export class CircleFeeds {
 
   constructor(private readonly options: CircleFeedsOptions) {
     // After a broker outage, every feed reads what it may have missed.
-    this.#stopResync = options.fanOut.onResync(() => {
-      for (const feed of this.#feeds.values()) feed.stream.catchUp();
-    });
+    this.#stopResync = options.fanOut.onResync(() => this.catchUp());
+  }
+
+  /** Every feed reads from storage what it may have missed (events committed where fan-out did not reach). */
+  catchUp(): void {
+    for (const feed of this.#feeds.values()) feed.stream.catchUp();
   }
 
   /** Adds a listener to a circle's feed (opening it). Returns the function that removes it. */

@@ -13,7 +13,7 @@ import { normalizeOrigin } from './origins.js';
 import { openPostgresStorage } from './postgres/postgres-storage.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
 import { CircleService } from './service.js';
-import { createSqliteStorage } from './sqlite/sqlite-storage.js';
+import { createSqliteStorage, SqliteStorage } from './sqlite/sqlite-storage.js';
 import type { Storage } from './storage.js';
 
 export interface HearthServerOptions {
@@ -165,6 +165,9 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     gapWaitMs: options.gapWaitMs ?? 50,
     onError: (error) => logger.warn('could not read events to fill a gap', { error }),
   });
+  // The CLI writes the same SQLite file from its own process (a ban, a removal) and publishes to no one here:
+  // when the file changes under this process, the feeds read what was committed, so those members' sockets close.
+  const stopFileWatch = storage instanceof SqliteStorage ? storage.watchOtherWriters(() => feeds.catchUp()) : () => {};
   const globalOrigins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
   const trusted = new Set((options.trustedProxies ?? []).map(normalizeAddress));
   const maxPerIp = options.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
@@ -314,6 +317,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     clearInterval(heartbeat);
     clearInterval(sweep);
     stopBrokerWatch();
+    stopFileWatch();
     feeds.close();
     await closeOwned();
     throw error;
@@ -358,6 +362,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
         await stopped;
         wss.close();
         stopBrokerWatch();
+        stopFileWatch();
         feeds.close();
         await closeOwned();
         logger.info('stopped');

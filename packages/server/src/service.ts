@@ -121,6 +121,26 @@ export class CircleService {
   }
 
   /**
+   * Bans a member in the owner's name, as a moderator's `mod.ban` would: audited, their sockets closed by
+   * the event, and their sign-in refused until `unbanMember`.
+   */
+  async banMember(circleId: string, memberId: string, reason?: string): Promise<Member> {
+    await this.#asOwner(circleId, { id: nanoid(), type: 'mod.ban', memberId, reason: reason ?? OPERATOR_REASON });
+    return (await this.storage.read(circleId, (tx) => tx.repo.getMember(memberId)))!;
+  }
+
+  /** Lifts a ban in the owner's name (`mod.unban`, audited). */
+  async unbanMember(circleId: string, memberId: string, reason?: string): Promise<Member> {
+    await this.#asOwner(circleId, { id: nanoid(), type: 'mod.unban', memberId, reason: reason ?? OPERATOR_REASON });
+    return (await this.storage.read(circleId, (tx) => tx.repo.getMember(memberId)))!;
+  }
+
+  /** Removes a member in the owner's name (`mod.remove`, audited): their tokens go and their sockets close. */
+  async removeMember(circleId: string, memberId: string, reason?: string): Promise<void> {
+    await this.#asOwner(circleId, { id: nanoid(), type: 'mod.remove', memberId, reason: reason ?? OPERATOR_REASON });
+  }
+
+  /**
    * Turns host-site sign-on on with a new secret (or this one), replacing any earlier secret, so tokens it
    * signed stop working; `null` turns sign-on off. Returns the secret now in force.
    */
@@ -348,6 +368,8 @@ export class CircleService {
 }
 
 const TOO_MANY = 'slow down: too many commands';
+/** The audit log's reason for what the operator did from the command line without giving one. */
+const OPERATOR_REASON = 'by the operator';
 
 const limiterKey = (circleId: string, memberId: string) => `${circleId}\u0000${memberId}`;
 

@@ -53,6 +53,31 @@ export class SqliteStorage implements Storage {
     migrate(this.db);
   }
 
+  /**
+   * Calls `listener` soon after another connection — another process: the CLI beside a running server —
+   * commits to the data file. SQLite's `data_version` changes only for commits made by other connections, so
+   * this process's own writes do not wake it. Checked every `intervalMs` (a read of the WAL index, no I/O).
+   * Returns the function that stops watching.
+   */
+  watchOtherWriters(listener: () => void, intervalMs = 1000): () => void {
+    const version = () => this.db.pragma('data_version', { simple: true }) as number;
+    let seen = version();
+    const timer = setInterval(() => {
+      if (!this.db.open) return;
+      let now: number;
+      try {
+        now = version();
+      } catch {
+        return; // the file is busy or going away: look again next time
+      }
+      if (now === seen) return;
+      seen = now;
+      listener();
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** A prepared statement, compiled once per storage. */
   stmt(sql: string): Database.Statement {
     let statement = this.#statements.get(sql);
