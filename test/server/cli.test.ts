@@ -209,6 +209,89 @@ describe('hearth-server CLI', () => {
     });
   });
 
+  describe('input is checked by the protocol\'s own schemas: a refusal names the option, exits 2 and creates nothing', () => {
+    const checked = path.join(dir, 'checked.db');
+    const circles = async () => {
+      const storage = createSqliteStorage({ file: checked });
+      try {
+        return await storage.listCircleIds();
+      } finally {
+        await storage.close();
+      }
+    };
+    const invites = async () => ((await runJson<{ invites: Invite[] }>(['export', '--circle', 'good', '--data', checked])).invites.length);
+    const refused = async (args: string[], option: string, why: RegExp) => {
+      const result = await run([...args, '--data', checked]);
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr.split('\n')[0]!, new RegExp(`${option} ${why.source}`), args.join(' '));
+    };
+    const create = (extra: string[], id = 'refused') => ['circle', 'create', '--id', id, '--name', 'Refused', ...extra];
+
+    it('sets up a circle to check against', async () => {
+      assert.equal((await run(['circle', 'create', '--id', 'good', '--name', 'Good', '--data', checked])).status, 0);
+    });
+    it('an owner name with a tab', async () => {
+      await refused(create(['--owner-name', 'Ann\tSmith']), '--owner-name', /.*control characters/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('an owner name of 200 characters', async () => {
+      await refused(create(['--owner-name', 'a'.repeat(200)]), '--owner-name', /.*at most 40 characters/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('a circle name with a newline', async () => {
+      await refused(['circle', 'create', '--id', 'refused', '--name', 'Two\nlines'], '--name', /.*single line/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('a circle name of 300 characters', async () => {
+      await refused(['circle', 'create', '--id', 'refused', '--name', 'n'.repeat(300)], '--name', /.*at most 80 characters/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('a description of 600 characters, norms with a control character', async () => {
+      await refused(create(['--description', 'd'.repeat(600)]), '--description', /.*at most 500 characters/);
+      await refused(create(['--norms', 'Be kind\u0007']), '--norms', /.*control characters/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('an id that is no slug: ../Evil', async () => {
+      await refused(create([], '../Evil'), '--id', /.*lower-case slug/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('a member cap of 0', async () => {
+      await refused(create(['--cap', '0']), '--cap', /.*at least 1/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('a first invite that lives 8 days or has 0 uses (before the circle is made)', async () => {
+      await refused(create(['--invite-expires', '8d']), '--invite-expires', /.*at most 7 days/);
+      await refused(create(['--invite-max-uses', '0']), '--invite-max-uses', /.*at least 1/);
+      assert.deepEqual(await circles(), ['good']);
+    });
+    it('an invite that lives 8 days', async () => {
+      const before = await invites();
+      await refused(['invite', 'create', '--circle', 'good', '--expires', '8d'], '--expires', /.*at most 7 days/);
+      assert.equal(await invites(), before);
+    });
+    it('an invite of 0 uses', async () => {
+      const before = await invites();
+      await refused(['invite', 'create', '--circle', 'good', '--max-uses', '0'], '--max-uses', /.*at least 1/);
+      assert.equal(await invites(), before);
+    });
+    it('the service under the CLI refuses the same, for any other caller of its administration methods', async () => {
+      const storage = createSqliteStorage({ file: checked });
+      try {
+        const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+        await assert.rejects(service.createInvite('good', { maxUses: 0 }), (error: Error & { code?: string }) => error.code === 'invalid' && /maxUses/.test(error.message));
+        await assert.rejects(service.createInvite('good', { expiresInMs: 8 * 86_400_000 }), (error: Error & { code?: string }) => error.code === 'invalid');
+      } finally {
+        await storage.close();
+      }
+      assert.equal(await invites(), 1);
+    });
+    it('a circle id, member id or reason that the protocol would refuse', async () => {
+      await refused(['invite', 'create', '--circle', '../Evil'], '--circle', /.*lower-case slug/);
+      await refused(['member', 'ban', '--circle', 'good', '--member=a b'], '--member', /must be/);
+      await refused(['member', 'ban', '--circle', 'good', '--member=abcdefgh1', '--reason', 'r'.repeat(501)], '--reason', /.*at most 500 characters/);
+    });
+  });
+
   it('takes PostgreSQL and NATS for several processes, and says what it expects', async () => {
     const help = await run(['start', '--help']);
     for (const option of ['--database URL', '--nats URL', '--pool-size', '--log-format', '--metrics', '--drain-timeout-ms', '/readyz']) {

@@ -64,10 +64,10 @@ export const ReportResolveCommand = /* @__PURE__ */ cmd('report.resolve', { repo
 
 export const CircleUpdateCommand = /* @__PURE__ */ cmd('circle.update', {
   name: v.optional(line(LIMITS.circleNameMaxChars)),
-  description: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.circleDescriptionMaxChars))),
+  description: v.optional(v.pipe(v.string('must be a string'), v.maxLength(LIMITS.circleDescriptionMaxChars, `must be at most ${LIMITS.circleDescriptionMaxChars} characters`))),
   norms: v.optional(text(LIMITS.normsMaxChars)),
   access: v.optional(AccessModeSchema),
-  memberCap: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000))),
+  memberCap: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(10_000, 'must be at most 10000'))),
   reactions: v.optional(v.pipe(v.array(Reaction), v.minLength(1), v.maxLength(LIMITS.circleReactionsMax))),
   settings: v.optional(v.partial(CircleSettingsSchema)),
   /** Words that get a post rejected; words that hold it for review. Visible to moderators only. */
@@ -78,9 +78,18 @@ export const CircleUpdateCommand = /* @__PURE__ */ cmd('circle.update', {
 
 export const InviteCreateCommand = /* @__PURE__ */ cmd('invite.create', {
   /** Lifetime in ms; null = never expires; omitted = 24 h. At most 7 days when set. */
-  expiresInMs: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(60_000), v.maxValue(LIMITS.inviteMaxLifetimeMs)))),
+  expiresInMs: v.optional(
+    v.nullable(
+      v.pipe(
+        v.number('must be a number'),
+        v.integer('must be a whole number'),
+        v.minValue(60_000, 'must be at least 1 minute'),
+        v.maxValue(LIMITS.inviteMaxLifetimeMs, `must be at most ${LIMITS.inviteMaxLifetimeMs / 86_400_000} days`),
+      ),
+    ),
+  ),
   /** null or omitted = unlimited; 1 = single use. */
-  maxUses: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)))),
+  maxUses: v.optional(v.nullable(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(1000, 'must be at most 1000')))),
 });
 export const InviteRevokeCommand = /* @__PURE__ */ cmd('invite.revoke', { code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars), v.maxLength(64)) });
 export const RequestApproveCommand = /* @__PURE__ */ cmd('request.approve', { requestId: Id });

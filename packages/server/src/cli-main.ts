@@ -2,7 +2,10 @@
 // `cli.ts` is the executable; this module is importable so tests run commands without a process each.
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { HearthError, type AccessMode, type Role } from '@hearth/protocol';
+import * as v from 'valibot';
+import {
+  AccessModeSchema, CircleId, CircleUpdateCommand, DisplayName, HearthError, Id, InviteCreateCommand, Reason, type Role,
+} from '@hearth/protocol';
 import { createInProcessFanOut, type FanOut } from './fanout.js';
 import { createLogger, silentLogger } from './logger.js';
 import { connectNatsFanOut } from './nats/nats-fanout.js';
@@ -90,7 +93,7 @@ interface Command {
 const MEMBER_ACTION = { circle: { type: 'string' }, member: { type: 'string' }, reason: { type: 'string' } } as const satisfies Options;
 
 function memberAction(values: Record<string, unknown>): { circle: string; member: string; reason: string | undefined } {
-  return { circle: required(values.circle, 'circle'), member: required(values.member, 'member'), reason: str(values.reason) };
+  return { circle: circleOption(values), member: memberOption(values), reason: reasonOption(values) };
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -216,26 +219,28 @@ Prints JSON: the circle, the owner's id and member token, the invite code and th
       'invite-expires': { type: 'string' },
     },
     async run(values, io) {
-      const id = required(values.id, 'id');
-      const name = required(values.name, 'name');
-      const access = str(values.access);
-      if (access !== undefined && !['invite', 'request', 'open-link'].includes(access)) throw new UsageError('--access must be invite, request or open-link');
+      // Everything is checked before anything is written: a refused first invite must not leave a circle behind.
+      const id = checked(CircleId, required(values.id, 'id'), 'id');
+      const name = checked(CIRCLE_FIELDS.name, required(values.name, 'name'), 'name')!;
+      const description = checkedIfGiven(CIRCLE_FIELDS.description, values.description, 'description');
+      const norms = checkedIfGiven(CIRCLE_FIELDS.norms, values.norms, 'norms');
+      const access = checkedIfGiven(AccessModeSchema, values.access, 'access');
+      const memberCap = checkedIfGiven(CIRCLE_FIELDS.memberCap, int(values.cap, 'cap'), 'cap');
+      const ownerName = checkedIfGiven(DisplayName, values['owner-name'], 'owner-name');
+      const firstInvite = inviteOptions(values, 'invite-max-uses', 'invite-expires');
       await withService(values, io, async (service) => {
         const created = await service.createCircle({
           id,
           name,
-          ...(str(values.description) !== undefined ? { description: str(values.description)! } : {}),
-          ...(str(values.norms) !== undefined ? { norms: str(values.norms)! } : {}),
-          ...(access ? { access: access as AccessMode } : {}),
-          ...(values.cap !== undefined ? { memberCap: int(values.cap, 'cap')! } : {}),
-          ...(str(values['owner-name']) !== undefined ? { ownerName: str(values['owner-name'])! } : {}),
+          ...(description !== undefined ? { description } : {}),
+          ...(norms !== undefined ? { norms } : {}),
+          ...(access !== undefined ? { access } : {}),
+          ...(memberCap !== undefined ? { memberCap } : {}),
+          ...(ownerName !== undefined ? { ownerName } : {}),
           allowedOrigins: list(values['allowed-origins']),
           sso: values.sso === true,
         });
-        const invite = await service.createInvite(id, {
-          maxUses: int(values['invite-max-uses'], 'invite-max-uses') ?? null,
-          expiresInMs: duration(values['invite-expires']),
-        });
+        const invite = await service.createInvite(id, firstInvite);
         print(io, { ...created, inviteCode: invite.code, invite });
       });
     },
@@ -250,7 +255,7 @@ Give it to your site's backend only. --off turns sign-on off.
 `,
     options: { circle: { type: 'string' }, off: { type: 'boolean' } },
     async run(values, io) {
-      const circle = required(values.circle, 'circle');
+      const circle = circleOption(values);
       await withService(values, io, async (service) => {
         const ssoSecret = values.off === true ? await service.setSsoSecret(circle, null) : await service.setSsoSecret(circle);
         print(io, { circle, ssoSecret });
@@ -269,8 +274,8 @@ Prints the invite as JSON.
 `,
     options: { circle: { type: 'string' }, 'max-uses': { type: 'string' }, expires: { type: 'string' } },
     async run(values, io) {
-      const circle = required(values.circle, 'circle');
-      const options = { maxUses: int(values['max-uses'], 'max-uses') ?? null, expiresInMs: duration(values.expires) };
+      const circle = circleOption(values);
+      const options = inviteOptions(values, 'max-uses', 'expires');
       await withService(values, io, async (service) => print(io, await service.createInvite(circle, options)));
     },
   },
@@ -282,7 +287,7 @@ Prints the circle's members as JSON.
 `,
     options: { circle: { type: 'string' } },
     async run(values, io) {
-      const circle = required(values.circle, 'circle');
+      const circle = circleOption(values);
       await withService(values, io, async (service) => print(io, ((await service.exportCircle(circle)) as { members: unknown }).members));
     },
   },
@@ -297,11 +302,11 @@ Prints the member as JSON. Connected clients see the change when their next even
 `,
     options: { circle: { type: 'string' }, member: { type: 'string' }, role: { type: 'string' }, reason: { type: 'string' } },
     async run(values, io) {
-      const circle = required(values.circle, 'circle');
-      const member = required(values.member, 'member');
+      const circle = circleOption(values);
+      const member = memberOption(values);
       const role = required(values.role, 'role');
       if (!['owner', 'moderator', 'member'].includes(role)) throw new UsageError('--role must be member, moderator or owner');
-      await withService(values, io, async (service) => print(io, await service.setRole(circle, member, role as Role, str(values.reason))));
+      await withService(values, io, async (service) => print(io, await service.setRole(circle, member, role as Role, reasonOption(values))));
     },
   },
 
@@ -365,7 +370,7 @@ to FILE or standard output. Member tokens and the sign-on secret are never expor
 `,
     options: { circle: { type: 'string' }, out: { type: 'string', short: 'o' } },
     async run(values, io) {
-      const circle = required(values.circle, 'circle');
+      const circle = circleOption(values);
       await withService(values, io, async (service) => {
         const json = `${JSON.stringify(await service.exportCircle(circle), null, 2)}\n`;
         const out = str(values.out);
@@ -395,6 +400,46 @@ To restore, stop the server and start it with --data pointing at the copy (or co
     },
   },
 };
+
+// ── Option values, checked by the protocol's own schemas ─────────────────────────────────────────
+// What the CLI writes, every client reads: a value the wire would refuse (a tab in a name, a cap of 0, an
+// invite for 8 days) would be stored and break the circle for everyone. So each option meets the schema the
+// same value meets in a command, and a refusal names the option.
+
+/** The schemas of a circle's fields, as `circle.update` checks them. */
+const CIRCLE_FIELDS = CircleUpdateCommand.entries;
+/** The schemas of an invite's limits, as `invite.create` checks them. */
+const INVITE_FIELDS = InviteCreateCommand.entries;
+
+/** `value` checked by `schema`; the schema's output (which may normalise it) is what is used. */
+function checked<T>(schema: v.GenericSchema<unknown, T>, value: unknown, name: string): T {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw new UsageError(`--${name} ${result.issues[0].message}`);
+  return result.output;
+}
+
+function checkedIfGiven<T>(schema: v.GenericSchema<unknown, T>, value: unknown, name: string): T | undefined {
+  return value === undefined ? undefined : checked(schema, value, name);
+}
+
+function circleOption(values: Record<string, unknown>): string {
+  return checked(CircleId, required(values.circle, 'circle'), 'circle');
+}
+
+function memberOption(values: Record<string, unknown>): string {
+  return checked(Id, required(values.member, 'member'), 'member');
+}
+
+function reasonOption(values: Record<string, unknown>): string | undefined {
+  return checkedIfGiven(Reason, values.reason, 'reason');
+}
+
+/** An invite's uses and lifetime from the options named so; unset means unlimited uses and the default lifetime. */
+function inviteOptions(values: Record<string, unknown>, usesName: string, expiresName: string): { maxUses: number | null; expiresInMs?: number | null } {
+  const maxUses = checked(INVITE_FIELDS.maxUses, int(values[usesName], usesName) ?? null, usesName) ?? null;
+  const expiresInMs = checked(INVITE_FIELDS.expiresInMs, duration(values[expiresName], expiresName), expiresName);
+  return { maxUses, ...(expiresInMs !== undefined ? { expiresInMs } : {}) };
+}
 
 /** Opens the store (and NATS, when given, so running servers hear of the change), runs `fn`, closes both. */
 async function withService(values: Record<string, unknown>, io: CliIo, fn: (service: CircleService) => Promise<void>): Promise<void> {
@@ -455,11 +500,11 @@ function bucket(value: unknown, name: string, fallback: BucketSpec): BucketSpec 
 }
 
 /** `30m`, `24h`, `7d`, `never` → ms or null; missing → undefined (the default lifetime). */
-function duration(value: unknown): number | null | undefined {
+function duration(value: unknown, name: string): number | null | undefined {
   if (value === undefined) return undefined;
   if (value === 'never') return null;
   const match = typeof value === 'string' ? /^(\d+)(s|m|h|d)$/.exec(value) : null;
-  if (!match) throw new UsageError('durations look like 30m, 24h, 7d or never');
+  if (!match) throw new UsageError(`--${name} takes a duration: 30m, 24h, 7d or never`);
   return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
 }
 

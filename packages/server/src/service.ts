@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import {
-  HearthError, LIMITS,
+  HearthError, LIMITS, parseCommand,
   type Ack, type Circle, type CircleEvent, type Command, type Credentials, type HistoryPage, type HistoryQuery, type Invite, type Member, type Role, type Session,
 } from '@hearth/protocol';
 import { admit, execute, initCircle, previewCircle, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
@@ -359,6 +359,9 @@ export class CircleService {
   }
 
   async #asOwner(circleId: string, command: Command): Promise<Extract<Ack, { ok: true }>> {
+    // The operator's command meets the same checks as one from the wire: the engine trusts parsed commands.
+    const parsed = parseCommand(command);
+    if (!parsed.ok) throw HearthError.from(parsed.error);
     const owner = await this.storage.read(circleId, (tx) => tx.repo.listMembers().find((m) => m.role === 'owner'));
     if (!owner) throw new HearthError('not_found', `circle ${circleId} has no owner`);
     const ack = await this.execute(circleId, owner.id, command);
