@@ -7,7 +7,8 @@ import path from 'node:path';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createHearthServer, createLogger, runCli } from '@hearth/server';
-import { tempDir } from './helpers.js';
+import { nanoid } from 'nanoid';
+import { makeCircle, signIn, sleep, startServer, tempDir } from './helpers.js';
 import { startServerProcess } from './process.js';
 
 const dir = tempDir('hearth-files-');
@@ -166,5 +167,44 @@ describe('files the server and CLI write are private (umask 022)', () => {
     assert.equal(modeOf(target), 0o644);
     assert.ok(lstatSync(link).isSymbolicLink(), 'the link itself is left alone');
     assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('.')), [], 'no temporary file is left behind');
+  });
+});
+
+describe('deleted text leaves the data file, its WAL and SHM', () => {
+  it('a deleted message (short, and long enough to overflow a page, edited first) is in none of the files once the server checkpoints', async () => {
+    const t = await startServer();
+    try {
+      const circle = await makeCircle(t);
+      const { client } = await signIn(t, circle.id, { kind: 'invite', code: circle.inviteCode, displayName: 'Quinn', acceptNorms: true });
+      const files = [t.dataFile, `${t.dataFile}-wal`, `${t.dataFile}-shm`];
+      const holding = (marker: string) => files.filter((file) => existsSync(file) && readFileSync(file).includes(Buffer.from(marker)));
+      const short = `short-secret-${nanoid(10)}`;
+      const long = `long-secret-${nanoid(10)}`;
+      const edited = `edited-secret-${nanoid(10)}`;
+      const shortId = nanoid();
+      const longId = nanoid();
+      const created = await client.command({ type: 'thread.create', threadId: nanoid(), title: 'Thread' });
+      assert.equal(created.ok, true);
+      const threadId = (client.frames.find((f) => f.type === 'event' && f.event.type === 'thread.upserted') as { event: { thread: { id: string } } } | undefined)?.event.thread.id;
+      assert.ok(threadId);
+      assert.equal((await client.command({ type: 'message.post', messageId: shortId, threadId, body: `${short} and more` })).ok, true);
+      const body = `${'x'.repeat(1800)} ${long} ${'y'.repeat(1800)}`;
+      assert.equal((await client.command({ type: 'message.post', messageId: longId, threadId, body })).ok, true);
+      assert.equal((await client.command({ type: 'message.edit', messageId: longId, body: body.replace(long, edited) })).ok, true);
+      // A neighbour that stays: the checkpoint must not take what was not deleted.
+      const kept = `kept-${nanoid(10)}`;
+      assert.equal((await client.command({ type: 'message.post', messageId: nanoid(), threadId, body: kept })).ok, true);
+      for (const marker of [short, long, edited, kept]) assert.ok(holding(marker).length > 0, `${marker} is stored before the deletion (the scan works)`);
+
+      assert.equal((await client.command({ type: 'message.delete', messageId: shortId })).ok, true);
+      assert.equal((await client.command({ type: 'message.delete', messageId: longId })).ok, true);
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && [short, long, edited].some((marker) => holding(marker).length > 0)) await sleep(100);
+      for (const marker of [short, long, edited]) assert.deepEqual(holding(marker), [], `${marker} is gone from every file`);
+      assert.ok(holding(kept).length > 0, 'the message not deleted is still there');
+      client.close();
+    } finally {
+      await t.close();
+    }
   });
 });

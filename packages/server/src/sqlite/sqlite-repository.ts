@@ -100,7 +100,9 @@ export class SqliteCircleRepository implements CircleRepository {
       JSON.stringify(message),
     );
     if (message.state === 'deleted') {
-      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
+      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone,
+      // and (after the commit) the WAL that still holds the pages they were written in.
+      this.storage.noteErasure();
       this.storage
         .stmt(
           // INDEXED BY: without statistics the planner would rather scan the circle's events by primary key.
