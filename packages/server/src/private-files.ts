@@ -41,13 +41,15 @@ export interface TightenedFile {
   file: string;
   /** The mode it had, in octal (`0644`). */
   mode: string;
+  /** False when the mode could not be changed (the file belongs to another user): it is still readable by others. */
+  tightened: boolean;
 }
 
 /**
  * Makes a SQLite data file private before SQLite opens it: a missing directory is created 0700, a missing
  * file is created 0600 — SQLite gives the -wal and -shm files it creates the main file's mode, so they are
  * private too — and an existing file or companion that other users may read is tightened to 0600 (an older
- * Hearth created them world-readable). Returns the files tightened, for the caller to log.
+ * Hearth created them world-readable). Returns the files found readable by others, for the caller to log.
  */
 export function preparePrivateDataFile(file: string): TightenedFile[] {
   // SQLite's own names for a store without a file.
@@ -72,8 +74,14 @@ export function preparePrivateDataFile(file: string): TightenedFile[] {
       continue;
     }
     if ((mode & 0o077) === 0) continue;
-    chmodSync(candidate, PRIVATE_FILE_MODE);
-    tightened.push({ file: candidate, mode: `0${mode.toString(8)}` });
+    let changed = true;
+    try {
+      chmodSync(candidate, PRIVATE_FILE_MODE);
+    } catch {
+      // Not ours to change (another user owns it): say so rather than refuse to start on a file we can use.
+      changed = false;
+    }
+    tightened.push({ file: candidate, mode: `0${mode.toString(8)}`, tightened: changed });
   }
   return tightened;
 }

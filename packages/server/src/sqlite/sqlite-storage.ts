@@ -46,8 +46,9 @@ export class SqliteStorage implements Storage {
 
   constructor(options: SqliteStorageOptions) {
     // Before SQLite opens it: the file's mode decides the mode of the WAL and SHM files SQLite creates.
-    for (const { file, mode } of preparePrivateDataFile(options.file)) {
-      options.logger?.warn('a data file was readable by other users: it is now readable by its owner only (0600)', { file, mode });
+    for (const { file, mode, tightened } of preparePrivateDataFile(options.file)) {
+      if (tightened) options.logger?.warn('a data file was readable by other users: it is now readable by its owner only (0600)', { file, mode });
+      else options.logger?.error('a data file is readable by other users and its mode cannot be changed by this user: chmod 600 it', { file, mode });
     }
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
