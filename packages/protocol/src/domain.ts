@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { LIMITS } from './limits.js';
 import {
-  Body, CircleId, ContentWarning, DisplayName, Flair, Id, Reaction, Reason, Seq, ThreadKey, ThreadTitle,
+  Body, CircleId, ContentWarning, DisplayName, Flair, StoredDisplayName, Id, Reaction, Reason, Seq, ThreadKey, ThreadTitle,
   Timestamp, line, text,
 } from './fields.js';
 
@@ -37,7 +37,8 @@ export type MemberState = v.InferOutput<typeof MemberStateSchema>;
 
 export const MemberSchema = /* @__PURE__ */ v.object({
   id: Id,
-  displayName: DisplayName,
+  /** Checked where it enters (`DisplayName`); read leniently (see `StoredDisplayName`). */
+  displayName: StoredDisplayName,
   role: RoleSchema,
   flair: v.nullable(Flair),
   state: MemberStateSchema,
@@ -115,7 +116,7 @@ export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
 
 export const JoinRequestSchema = /* @__PURE__ */ v.object({
   id: Id,
-  displayName: DisplayName,
+  displayName: StoredDisplayName,
   note: v.nullable(v.string()),
   createdAt: Timestamp,
 });
