@@ -125,3 +125,50 @@ describe('sign-on claims are validated', () => {
     assert.equal(day.member.id, ssoMemberId('day'));
   });
 });
+
+describe('a removed or banned sign-on user stays out', () => {
+  async function ownerSocket(circle: TestCircle) {
+    const client = await open();
+    await client.hello(circle.id, circle.owner);
+    return client;
+  }
+
+  it('refuses a removed user coming back with the same JWT (`forbidden`) until a moderator lets them back with mod.unban', async () => {
+    const circle = await makeCircle(t, { sso: true });
+    const jwt = await sign(circle.ssoSecret!, { sub: 'removed-reader', name: 'Rex' });
+    const first = await ssoHello(circle, jwt);
+    const owner = await ownerSocket(circle);
+    const removed = await owner.command({ type: 'mod.remove', memberId: first.member.id, reason: 'spam' });
+    assert.equal(removed.ok, true, JSON.stringify(removed));
+
+    await expectRefused(ssoHello(circle, jwt), 'forbidden');
+    await expectRefused(ssoHello(circle, await sign(circle.ssoSecret!, { sub: 'removed-reader', name: 'Rex Again' })), 'forbidden');
+    assert.equal(await stored(t, circle.id, (tx) => tx.repo.getMember(first.member.id)), undefined, 'still removed');
+
+    const letBack = await owner.command({ type: 'mod.unban', memberId: first.member.id, reason: 'second chance' });
+    assert.equal(letBack.ok, true, JSON.stringify(letBack));
+    const back = await ssoHello(circle, jwt);
+    assert.equal(back.member.id, first.member.id);
+    assert.equal(back.member.state, 'active');
+  });
+
+  it('refuses a banned user with `forbidden`; unban lets them in again', async () => {
+    const circle = await makeCircle(t, { sso: true });
+    const jwt = await sign(circle.ssoSecret!, { sub: 'banned-reader', name: 'Bea' });
+    const first = await ssoHello(circle, jwt);
+    const owner = await ownerSocket(circle);
+    assert.equal((await owner.command({ type: 'mod.ban', memberId: first.member.id, reason: 'abuse' })).ok, true);
+    await expectRefused(ssoHello(circle, jwt), 'forbidden');
+    assert.equal((await owner.command({ type: 'mod.unban', memberId: first.member.id })).ok, true);
+    assert.equal((await ssoHello(circle, jwt)).member.state, 'active');
+  });
+
+  it('a member who left by themselves may sign on again', async () => {
+    const circle = await makeCircle(t, { sso: true });
+    const jwt = await sign(circle.ssoSecret!, { sub: 'leaver', name: 'Lee' });
+    const client = await open();
+    await client.hello(circle.id, { kind: 'sso', jwt, acceptNorms: true });
+    assert.equal((await client.command({ type: 'member.leave' })).ok, true);
+    assert.equal((await ssoHello(circle, jwt)).member.displayName, 'Lee');
+  });
+});

@@ -5,6 +5,7 @@ import { Effects } from './effects.js';
 import type { AdmitOutcome, AdmitRequest, RulesContext } from './engine.js';
 import { refuse } from './plan.js';
 import { displayNameTaken } from './policy.js';
+import { removedByModerator } from './removals.js';
 import { newMember, seatRefusal } from './seating.js';
 
 type Refused = Extract<AdmitOutcome, { ok: false }>;
@@ -61,12 +62,16 @@ function askToJoin(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 're
 
 /**
  * Host-site sign-on: the host vouches for the user, so any access mode admits them. A returning user keeps
- * their membership; a new name from the host is taken over when no one else uses it.
+ * their membership; a new name from the host is taken over when no one else uses it. A banned user, or one a
+ * moderator removed and has not let back (`mod.unban`), is refused.
  */
 function signOn(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'sso' }>): AdmitOutcome {
   if (!v.is(Id, request.memberId)) return fail(refuse('invalid', 'the sign-on user id is not a valid member id', 'credentials.jwt'));
   const existing = ctx.repo.getMember(request.memberId);
   if (!existing) {
+    if (removedByModerator(ctx.repo, request.memberId)) {
+      return fail(refuse('forbidden', 'you were removed from this circle; a moderator can let you back'));
+    }
     const refused = seatRefusal(ctx.repo, request.displayName, 'credentials.displayName');
     if (refused) return fail(refused);
     return seat(ctx, request.memberId, request.displayName);
