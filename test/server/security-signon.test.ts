@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import { parseServerFrame, type ServerFrame } from '@hearth/protocol';
 import { ssoMemberId } from '@hearth/server';
-import { RawClient, expectRefused, makeCircle, startServer, stored, type TestCircle, type TestServer } from './helpers.js';
+import { RawClient, expectRefused, inviteCredentials, makeCircle, startServer, stored, type TestCircle, type TestServer } from './helpers.js';
 
 let t: TestServer;
 const clients: RawClient[] = [];
@@ -170,5 +170,21 @@ describe('a removed or banned sign-on user stays out', () => {
     await client.hello(circle.id, { kind: 'sso', jwt, acceptNorms: true });
     assert.equal((await client.command({ type: 'member.leave' })).ok, true);
     assert.equal((await ssoHello(circle, jwt)).member.displayName, 'Lee');
+  });
+});
+
+describe('names that impersonate, over the real server', () => {
+  it('refuses "Аnn" (Cyrillic А) beside the owner "Ann" by invite, by sign-on and by rename, with `conflict` on the field', async () => {
+    const circle = await makeCircle(t, { sso: true, ownerName: 'Ann' });
+    const cyrillicAnn = '\u0410nn';
+    const refusal = await expectRefused((await open()).hello(circle.id, inviteCredentials(circle.inviteCode, cyrillicAnn)), 'conflict');
+    assert.equal((refusal as { field?: string }).field, 'credentials.displayName');
+    await expectRefused(ssoHello(circle, await sign(circle.ssoSecret!, { sub: 'look-alike', name: cyrillicAnn })), 'conflict');
+    const member = await open();
+    await member.hello(circle.id, inviteCredentials(circle.inviteCode, 'Bob'));
+    const ack = await member.command({ type: 'member.update', displayName: cyrillicAnn });
+    assert.equal(ack.ok, false);
+    assert.deepEqual(!ack.ok && [ack.error.code, ack.error.field], ['conflict', 'command.displayName']);
+    assert.deepEqual((await stored(t, circle.id, (tx) => tx.repo.listMembers())).map((m) => m.displayName).sort(), ['Ann', 'Bob']);
   });
 });

@@ -68,7 +68,7 @@ export const StoredDisplayName = /* @__PURE__ */ v.pipe(v.string('must be a stri
  * Checks a display name outside a frame (host-site sign-on, the CLI): the normalised name, or an `invalid`
  * (`too_large` for length) error on `field` saying what is wrong.
  */
-export function parseDisplayName(raw: unknown, field: string): Result<string> {
+export function parseDisplayName(raw: unknown, field?: string): Result<string> {
   const parsed = v.safeParse(DisplayName, raw);
   return parsed.success ? { ok: true, value: parsed.output } : fromIssues(parsed.issues, field);
 }

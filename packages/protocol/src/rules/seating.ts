@@ -2,16 +2,16 @@
 import type { Member } from '../domain.js';
 import type { ErrorInfo } from '../errors.js';
 import { refuse } from './plan.js';
-import { displayNameTaken } from './policy.js';
-import type { CircleRepository } from './repository.js';
+import { nameRefusal } from './policy.js';
+import type { RulesContext } from './engine.js';
 
-/** Why a newcomer cannot take a seat now (the circle is full, or the name is taken), or null. */
-export function seatRefusal(repo: CircleRepository, displayName: string, field?: string): { error: ErrorInfo } | null {
+/** Why a newcomer cannot take a seat now (the circle is full, or the name is not theirs to take), or null. */
+export function seatRefusal(ctx: Pick<RulesContext, 'repo' | 'nameSkeletons'>, displayName: string, field?: string): { error: ErrorInfo } | null {
+  const { repo } = ctx;
   const { memberCap } = repo.getCircle().circle;
   // Banned members do not hold a seat, so banning someone frees room under the cap.
   if (repo.countSeatedMembers() >= memberCap) return refuse('circle_full', `the circle is full (${memberCap} members)`);
-  if (displayNameTaken(repo, displayName)) return refuse('conflict', 'another member uses this name', field);
-  return null;
+  return nameRefusal(ctx, displayName, field);
 }
 
 /** A new plain member, active from `now`. */

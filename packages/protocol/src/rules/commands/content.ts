@@ -6,7 +6,7 @@ import type { ErrorInfo } from '../../errors.js';
 import type { ExecuteContext } from '../engine.js';
 import type { Effects } from '../effects.js';
 import { accept, refuse } from '../plan.js';
-import { hasRole, isMuted, outranks, screen } from '../policy.js';
+import { hasRole, isMuted, outranks, screenFields } from '../policy.js';
 import type { WordFilter } from '../repository.js';
 import type { Handlers } from './types.js';
 
@@ -16,10 +16,7 @@ const HELD_REASON = 'held for review';
 
 /** Banned words refuse the text (naming the field); suspect words hold it for review. */
 function screenText(filter: WordFilter, fields: Record<string, string | null | undefined>): { error: ErrorInfo } | { held: boolean } {
-  for (const [field, value] of Object.entries(fields)) {
-    if (screen(filter, value) === 'banned') return refuse('forbidden', 'this contains a word the circle does not allow', `command.${field}`);
-  }
-  return { held: screen(filter, ...Object.values(fields)) === 'suspect' };
+  return screenFields(filter, Object.fromEntries(Object.entries(fields).map(([field, value]) => [`command.${field}`, value])));
 }
 
 function newThread(ctx: ExecuteContext, id: string, title: string, key: string | null): Thread {
@@ -52,7 +49,8 @@ export const contentHandlers: Handlers<ContentCommand> = {
     const key = command.key ?? null;
     if (ctx.repo.getThread(command.threadId)) return refuse('conflict', 'a thread with this id exists', 'command.threadId');
     if (key !== null && ctx.repo.getThreadByKey(key)) return refuse('conflict', 'a thread with this key exists', 'command.key');
-    const screened = screenText(ctx.repo.getCircle().wordFilter, { title: command.title });
+    // A key is shown wherever the thread is linked from (and names an untitled page thread): screened too.
+    const screened = screenText(ctx.repo.getCircle().wordFilter, { title: command.title, key });
     if ('error' in screened) return screened;
     return accept((fx) => {
       const thread = newThread(ctx, command.threadId, command.title, key);
@@ -76,7 +74,9 @@ export const contentHandlers: Handlers<ContentCommand> = {
       return refuse('not_found', 'the message replied to is not in this thread', 'command.replyTo');
     }
     const contentWarning = command.contentWarning ?? null;
-    const screened = screenText(repo.getCircle().wordFilter, { body: command.body, contentWarning, ...(existing ? {} : { threadTitle: command.threadTitle }) });
+    // A post that makes its page thread screens the title and key it makes (an untitled thread is named after its key).
+    const newThreadTexts = existing ? {} : { threadTitle: command.threadTitle, threadKey: command.threadKey };
+    const screened = screenText(repo.getCircle().wordFilter, { body: command.body, contentWarning, ...newThreadTexts });
     if ('error' in screened) return screened;
     const wait = slowModeWait(ctx);
     if (wait > 0) return { error: { code: 'rate_limited', message: `slow mode: wait ${Math.ceil(wait / 1000)} s before posting again`, retryAfterMs: wait } };
