@@ -92,6 +92,13 @@ export const InviteSchema = /* @__PURE__ */ v.object({
 });
 export type Invite = v.InferOutput<typeof InviteSchema>;
 
+/** What a report keeps of the reported message (see `Report.snapshot`). */
+export const ReportSnapshotSchema = /* @__PURE__ */ v.object({
+  body: v.string(),
+  contentWarning: v.nullable(v.string()),
+});
+export type ReportSnapshot = v.InferOutput<typeof ReportSnapshotSchema>;
+
 export const ReportSchema = /* @__PURE__ */ v.object({
   id: Id,
   messageId: Id,
@@ -100,6 +107,11 @@ export const ReportSchema = /* @__PURE__ */ v.object({
   reason: Reason,
   createdAt: Timestamp,
   resolvedAt: v.nullable(Timestamp),
+  /**
+   * The reported message as it read when it was reported, so an edit made afterwards cannot hide from the
+   * moderators what was reported. Absent on reports stored before it was kept.
+   */
+  snapshot: v.optional(ReportSnapshotSchema),
 });
 export type Report = v.InferOutput<typeof ReportSchema>;
 

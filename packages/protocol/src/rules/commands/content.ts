@@ -1,7 +1,7 @@
 // Threads and messages: what members write.
 import { LIMITS } from '../../limits.js';
 import { clipLine } from '../../fields.js';
-import type { Message, Thread } from '../../domain.js';
+import type { Message, ReportSnapshot, Thread } from '../../domain.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { ExecuteContext } from '../engine.js';
 import type { Effects } from '../effects.js';
@@ -23,11 +23,16 @@ function newThread(ctx: ExecuteContext, id: string, title: string, key: string |
   return { id, title, key, createdBy: ctx.actor.id, createdAt: ctx.now, lastMessageAt: null, messageCount: 0 };
 }
 
+/** The reported text as it reads now: the moderators see this even if the author edits it later. */
+function snapshotOf(message: Message): ReportSnapshot {
+  return { body: message.body, contentWarning: message.contentWarning };
+}
+
 /** Files the automatic report that puts a held message in the moderators' queue. */
 function holdForReview(ctx: ExecuteContext, message: Message): void {
   ctx.repo.putReport({
     id: ctx.newId(), messageId: message.id, threadId: message.threadId, reporterId: message.authorId,
-    reason: HELD_REASON, createdAt: ctx.now, resolvedAt: null,
+    reason: HELD_REASON, createdAt: ctx.now, resolvedAt: null, snapshot: snapshotOf(message),
   });
 }
 
@@ -176,7 +181,7 @@ export const contentHandlers: Handlers<ContentCommand> = {
     return accept(() => {
       ctx.repo.putReport({
         id: command.reportId, messageId: message.id, threadId: message.threadId, reporterId: ctx.actor.id,
-        reason: command.reason, createdAt: ctx.now, resolvedAt: null,
+        reason: command.reason, createdAt: ctx.now, resolvedAt: null, snapshot: snapshotOf(message),
       });
     });
   },
