@@ -14,6 +14,11 @@ export type AccessMode = v.InferOutput<typeof AccessModeSchema>;
 export const CircleSettingsSchema = /* @__PURE__ */ v.object({
   /** Seconds a member waits between two posts; 0 turns slow mode off. */
   slowModeSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3600)),
+  /**
+   * `true` (default): members pick their own names. `false`: members are known by the name their host site
+   * gives them — only host-site sign-on admits newcomers (invite, link and join requests are refused) and
+   * names cannot be changed inside the circle; sign-on follows the host's name.
+   */
   pseudonymsAllowed: v.boolean(),
 });
 export type CircleSettings = v.InferOutput<typeof CircleSettingsSchema>;

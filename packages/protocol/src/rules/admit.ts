@@ -73,7 +73,7 @@ function signOn(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'sso' 
     if (removedByModerator(ctx.repo, request.memberId)) {
       return fail(refuse('forbidden', 'you were removed from this circle; a moderator can let you back'));
     }
-    const refused = seatRefusal(ctx, request.displayName, 'credentials.displayName');
+    const refused = seatRefusal(ctx, request.displayName, 'credentials.displayName', 'host');
     if (refused) return fail(refused);
     return seat(ctx, request.memberId, request.displayName);
   }

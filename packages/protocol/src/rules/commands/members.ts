@@ -2,6 +2,7 @@
 import type { Member } from '../../domain.js';
 import { accept, refuse } from '../plan.js';
 import { nameRefusal, screenFields } from '../policy.js';
+import { pseudonymRefusal } from '../seating.js';
 import type { Handlers } from './types.js';
 
 export const memberHandlers: Handlers<'member.update' | 'member.leave'> = {
@@ -10,7 +11,9 @@ export const memberHandlers: Handlers<'member.update' | 'member.leave'> = {
     const displayName = command.displayName ?? actor.displayName;
     const flair = command.flair === undefined ? actor.flair : command.flair;
     if (displayName === actor.displayName && flair === actor.flair) return accept(() => undefined);
-    const refused = displayName === actor.displayName ? null : nameRefusal(ctx, displayName, 'command.displayName', actor.id);
+    const refused = displayName === actor.displayName ? null
+      : pseudonymRefusal(ctx.repo, 'names in this circle come from its host site’s sign-on and cannot be changed here', 'command.displayName')
+        ?? nameRefusal(ctx, displayName, 'command.displayName', actor.id);
     if (refused) return refused;
     // Flair shows beside the name: a banned word refuses it; there is no review to hold it for.
     const screened = flair === actor.flair ? null : screenFields(ctx.repo.getCircle().wordFilter, { 'command.flair': flair });
