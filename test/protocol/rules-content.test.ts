@@ -187,6 +187,7 @@ describe('rules: word filter', () => {
     const [report] = h.repo.listReports(false);
     assert.deepEqual({ ...report, id: 'x' }, {
       id: 'x', messageId: 'msg-000001', threadId, reporterId: ada.id, reason: 'held for review', createdAt: T0, resolvedAt: null,
+      snapshot: { body: 'Maybe so', contentWarning: null },
     });
     assert.equal(h.repo.getThread(threadId)!.messageCount, 1);
   });
@@ -342,6 +343,7 @@ describe('rules: message.report', () => {
     assert.deepEqual(events, []);
     assert.deepEqual(h.repo.getReport('rep-000001'), {
       id: 'rep-000001', messageId: id, threadId, reporterId: ada.id, reason: 'rude', createdAt: T0, resolvedAt: null,
+      snapshot: { body: 'hello', contentWarning: null },
     });
     h.refused(ada.id, { type: 'message.report', reportId: 'rep-000001', messageId: id, reason: 'again' }, 'conflict', 'command.reportId');
   });

@@ -2,6 +2,7 @@
 // deterministic ids, and helpers that run commands the way a host does (inside a transaction).
 import assert from 'node:assert/strict';
 import { LIMITS, type Ack, type Circle, type CircleEvent, type CommandInput, type CommandType, type ErrorCode, type Member } from '@hearth/protocol';
+import { nameSkeletons } from '@hearth/protocol/confusables';
 import { admit, createMemoryRepository, execute, initCircle, type ExecuteOutcome, type WordFilter } from '@hearth/protocol/rules';
 
 export const T0 = 1_700_000_000_000;
@@ -12,6 +13,8 @@ export type TestCommand = { [T in CommandType]: CommandInput<T> & { type: T; id?
 export interface HarnessOptions {
   circle?: Partial<Circle>;
   wordFilter?: WordFilter;
+  /** The owner's display name; `Owner` unless given. */
+  ownerName?: string;
 }
 
 export function harness(options: HarnessOptions = {}) {
@@ -19,14 +22,15 @@ export function harness(options: HarnessOptions = {}) {
   const clock = { now: T0 };
   let counter = 0;
   const newId = (size = 21) => `id${String(++counter).padStart(size - 2, '0')}`;
-  const ctx = () => ({ repo, now: clock.now, newId });
+  // Names are compared as the reference server compares them: with Unicode's confusable skeletons.
+  const ctx = () => ({ repo, now: clock.now, newId, nameSkeletons });
   const circle: Circle = {
     id: 'readers', name: 'Readers', description: '', norms: 'Be kind.', access: 'invite',
     memberCap: LIMITS.memberCapDefault, reactions: ['👍', '❤️', 'heh'],
     settings: { slowModeSeconds: 0, pseudonymsAllowed: true },
     ...options.circle,
   };
-  const { owner } = repo.transaction(() => initCircle(ctx(), { circle, wordFilter: options.wordFilter, owner: { displayName: 'Owner' } }));
+  const { owner } = repo.transaction(() => initCircle(ctx(), { circle, wordFilter: options.wordFilter, owner: { displayName: options.ownerName ?? 'Owner' } }));
 
   /** Runs a command as a member (looked up fresh, as a host does). */
   function run(actorId: string, command: TestCommand): ExecuteOutcome {

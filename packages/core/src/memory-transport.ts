@@ -2,7 +2,7 @@ import {
   HearthError, LIMITS, parseClientFrame, parseCommand,
   type Ack, type Circle, type CircleEvent, type Command, type ErrorInfo, type HistoryPage, type HistoryQuery, type Member, type Session,
 } from '@hearth/protocol';
-import { admit, createMemoryRepository, execute, initCircle, previewCircle, viewEventFor, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, execute, initCircle, previewCircle, viewEventFor, viewMessageFor, viewReplayFor, type NameSkeletons, type WordFilter } from '@hearth/protocol/rules';
 import { nanoid } from 'nanoid';
 import type { ConnectParams, PreviewQuery, Transport, TransportSink } from './transport.js';
 
@@ -14,6 +14,12 @@ export interface MemoryHubOptions {
   latencyMs?: number;
   /** Resume replays at most this many events; older cursors get a fresh snapshot. */
   replayLimit?: number;
+  /**
+   * How names are compared for look-alikes (see `RulesContext.nameSkeletons`). In Node, pass
+   * `nameSkeletons` from `@hearth/protocol/confusables` to check as the reference server does; the default
+   * (no table, so nothing big reaches a browser) compares letters only.
+   */
+  nameSkeletons?: NameSkeletons;
 }
 
 export interface MemoryCircleInit extends Partial<Omit<Circle, 'id' | 'settings'>> {
@@ -46,12 +52,14 @@ export class MemoryHub {
   readonly #now: () => number;
   readonly #latencyMs: number;
   readonly #replayLimit: number;
+  readonly #nameSkeletons: NameSkeletons | undefined;
   #offline = false;
 
   constructor(options: MemoryHubOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#latencyMs = options.latencyMs ?? 0;
     this.#replayLimit = options.replayLimit ?? 5000;
+    this.#nameSkeletons = options.nameSkeletons;
   }
 
   /** Creates a circle with its owner; returns the owner's sign-in token. */
@@ -143,7 +151,7 @@ export class MemoryHub {
     const repo = this.#repo(connection.circle);
     const actor = repo.getMember(connection.memberId);
     if (!actor) return { ok: false, error: { code: 'unauthorized', message: 'no longer a member' } };
-    const { ack, events } = repo.transaction(() => execute({ repo, actor, now: this.#now(), newId: nanoid }, parsed.value));
+    const { ack, events } = repo.transaction(() => execute({ repo, actor, now: this.#now(), newId: nanoid, nameSkeletons: this.#nameSkeletons }, parsed.value));
     this.#fanOut(connection.circle, repo, events);
     return ack;
   }
@@ -179,7 +187,7 @@ export class MemoryHub {
 
   #authenticate(repo: MemoryRepository, params: ConnectParams): { member: Member; token: string | null } {
     const { credentials } = params;
-    const ctx = { repo, now: this.#now(), newId: nanoid };
+    const ctx = { repo, now: this.#now(), newId: nanoid, nameSkeletons: this.#nameSkeletons };
     if (credentials.kind === 'token') {
       const holder = this.#tokens.get(credentials.token);
       if (!holder || holder.circle !== params.circle) throw new HearthError('unauthorized', 'unknown token');

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { LIMITS } from './limits.js';
 import {
-  Body, CircleId, ContentWarning, DisplayName, Flair, Id, Reaction, Reason, Seq, ThreadKey, ThreadTitle,
+  Body, CircleId, ContentWarning, DisplayName, Flair, StoredDisplayName, Id, Reaction, Reason, Seq, ThreadKey, ThreadTitle,
   Timestamp, line, text,
 } from './fields.js';
 
@@ -14,6 +14,11 @@ export type AccessMode = v.InferOutput<typeof AccessModeSchema>;
 export const CircleSettingsSchema = /* @__PURE__ */ v.object({
   /** Seconds a member waits between two posts; 0 turns slow mode off. */
   slowModeSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3600)),
+  /**
+   * `true` (default): members pick their own names. `false`: members are known by the name their host site
+   * gives them — only host-site sign-on admits newcomers (invite, link and join requests are refused) and
+   * names cannot be changed inside the circle; sign-on follows the host's name.
+   */
   pseudonymsAllowed: v.boolean(),
 });
 export type CircleSettings = v.InferOutput<typeof CircleSettingsSchema>;
@@ -37,7 +42,8 @@ export type MemberState = v.InferOutput<typeof MemberStateSchema>;
 
 export const MemberSchema = /* @__PURE__ */ v.object({
   id: Id,
-  displayName: DisplayName,
+  /** Checked where it enters (`DisplayName`); read leniently (see `StoredDisplayName`). */
+  displayName: StoredDisplayName,
   role: RoleSchema,
   flair: v.nullable(Flair),
   state: MemberStateSchema,
@@ -91,6 +97,13 @@ export const InviteSchema = /* @__PURE__ */ v.object({
 });
 export type Invite = v.InferOutput<typeof InviteSchema>;
 
+/** What a report keeps of the reported message (see `Report.snapshot`). */
+export const ReportSnapshotSchema = /* @__PURE__ */ v.object({
+  body: v.string(),
+  contentWarning: v.nullable(v.string()),
+});
+export type ReportSnapshot = v.InferOutput<typeof ReportSnapshotSchema>;
+
 export const ReportSchema = /* @__PURE__ */ v.object({
   id: Id,
   messageId: Id,
@@ -99,6 +112,11 @@ export const ReportSchema = /* @__PURE__ */ v.object({
   reason: Reason,
   createdAt: Timestamp,
   resolvedAt: v.nullable(Timestamp),
+  /**
+   * The reported message as it read when it was reported, so an edit made afterwards cannot hide from the
+   * moderators what was reported. Absent on reports stored before it was kept.
+   */
+  snapshot: v.optional(ReportSnapshotSchema),
 });
 export type Report = v.InferOutput<typeof ReportSchema>;
 
@@ -115,7 +133,7 @@ export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
 
 export const JoinRequestSchema = /* @__PURE__ */ v.object({
   id: Id,
-  displayName: DisplayName,
+  displayName: StoredDisplayName,
   note: v.nullable(v.string()),
   createdAt: Timestamp,
 });

@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import { LIMITS } from './limits.js';
 
+export { DisplayName, StoredDisplayName } from './display-name.js';
+
 // Building blocks shared by the domain, command and event schemas. Messages name the rule, so a
 // validation error read by a person says what to fix.
 
@@ -58,7 +60,6 @@ export const Timestamp = /* @__PURE__ */ v.pipe(v.number('must be a number'), v.
 
 export const Seq = /* @__PURE__ */ v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1));
 
-export const DisplayName = /* @__PURE__ */ line(LIMITS.displayNameMaxChars);
 export const Body = /* @__PURE__ */ text(LIMITS.bodyMaxChars);
 export const ContentWarning = /* @__PURE__ */ line(LIMITS.contentWarningMaxChars);
 export const Reason = /* @__PURE__ */ text(LIMITS.reasonMaxChars);

@@ -3,6 +3,7 @@ export { ERROR_CODES, FINAL_ERROR_CODES, HearthError, isErrorCode } from './erro
 export type { ErrorCode, ErrorInfo } from './errors.js';
 export * from './domain.js';
 export { clipLine } from './fields.js';
+export { comparable, normalizeDisplayName, parseDisplayName } from './display-name.js';
 export * from './commands.js';
 export * from './events.js';
 export * from './session.js';

@@ -4,6 +4,7 @@ import {
   HearthError, LIMITS, parseCommand,
   type Ack, type Circle, type CircleEvent, type Command, type Credentials, type HistoryPage, type HistoryQuery, type Invite, type Member, type Role, type Session,
 } from '@hearth/protocol';
+import { nameSkeletons } from '@hearth/protocol/confusables';
 import { admit, execute, initCircle, previewCircle, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
 import type { FanOut } from './fanout.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
@@ -295,7 +296,7 @@ export class CircleService {
         const wait = tx.takeBucketToken(`member:${memberId}`, sharedLimit, now);
         if (wait > 0) return { ack: tooMany(wait), events: [], overBudget: true };
       }
-      const result = execute({ repo: tx.repo, actor, now, newId: nanoid }, command);
+      const result = execute({ repo: tx.repo, actor, now, newId: nanoid, nameSkeletons }, command);
       this.#afterEvents(tx, result.events);
       return result;
     });
@@ -333,7 +334,7 @@ export class CircleService {
       : credentials.kind === 'link' ? { kind: 'link' as const, displayName: credentials.displayName }
       : credentials.kind === 'request' ? { kind: 'request' as const, displayName: credentials.displayName, note: credentials.note ?? null }
       : { kind: 'sso' as const, memberId: identity!.memberId, displayName: identity!.displayName };
-    const outcome = admit({ repo, now, newId: nanoid }, request);
+    const outcome = admit({ repo, now, newId: nanoid, nameSkeletons }, request);
     if (outcome.ok === 'pending') {
       tx.putToken(hashToken(token), { circleId, memberId: null, requestId: outcome.request.id }, now);
       return { pending: token };

@@ -4,7 +4,8 @@ import type { Circle, Invite, Member } from '../domain.js';
 import { Effects } from './effects.js';
 import type { AdmitOutcome, AdmitRequest, RulesContext } from './engine.js';
 import { refuse } from './plan.js';
-import { displayNameTaken } from './policy.js';
+import { clashRefusal, nameRefusal, screenFields } from './policy.js';
+import { removedByModerator } from './removals.js';
 import { newMember, seatRefusal } from './seating.js';
 
 type Refused = Extract<AdmitOutcome, { ok: false }>;
@@ -33,14 +34,14 @@ function admitByInvite(ctx: RulesContext, request: Extract<AdmitRequest, { kind:
   if (!invite) return fail(refuse('unauthorized', 'unknown invite code', 'credentials.code'));
   const problem = inviteProblem(invite, ctx.now);
   if (problem) return fail(refuse('invite_expired', problem, 'credentials.code'));
-  const refused = seatRefusal(ctx.repo, request.displayName, 'credentials.displayName');
+  const refused = seatRefusal(ctx, request.displayName, 'credentials.displayName');
   if (refused) return fail(refused);
   return seat(ctx, ctx.newId(), request.displayName, () => ctx.repo.putInvite({ ...invite, uses: invite.uses + 1 }));
 }
 
 function admitByLink(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'link' }>): AdmitOutcome {
   if (ctx.repo.getCircle().circle.access !== 'open-link') return fail(refuse('forbidden', 'this circle cannot be joined by link; ask for an invite'));
-  const refused = seatRefusal(ctx.repo, request.displayName, 'credentials.displayName');
+  const refused = seatRefusal(ctx, request.displayName, 'credentials.displayName');
   if (refused) return fail(refused);
   return seat(ctx, ctx.newId(), request.displayName);
 }
@@ -48,12 +49,13 @@ function admitByLink(ctx: RulesContext, request: Extract<AdmitRequest, { kind: '
 function askToJoin(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'request' }>): AdmitOutcome {
   const { repo } = ctx;
   if (repo.getCircle().circle.access !== 'request') return fail(refuse('forbidden', 'this circle does not take join requests; ask for an invite'));
-  const refused = seatRefusal(repo, request.displayName, 'credentials.displayName');
+  const refused = seatRefusal(ctx, request.displayName, 'credentials.displayName');
   if (refused) return fail(refused);
-  const wanted = request.displayName.trim().toLocaleLowerCase();
-  if (repo.listJoinRequests().some((r) => r.displayName.trim().toLocaleLowerCase() === wanted)) {
-    return fail(refuse('conflict', 'someone already asked to join with this name', 'credentials.displayName'));
-  }
+  // Moderators read the note: a banned word refuses it like any text shown to others.
+  const screened = screenFields(repo.getCircle().wordFilter, { 'credentials.note': request.note });
+  if ('error' in screened) return fail(screened);
+  const pendingClash = clashRefusal(ctx, repo.listJoinRequests().map((r) => r.displayName), request.displayName, 'credentials.displayName', 'someone who asked to join');
+  if (pendingClash) return fail(pendingClash);
   const pending = { id: ctx.newId(), displayName: request.displayName, note: request.note ?? null, createdAt: ctx.now };
   repo.putJoinRequest(pending);
   return { ok: 'pending', request: pending };
@@ -61,18 +63,23 @@ function askToJoin(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 're
 
 /**
  * Host-site sign-on: the host vouches for the user, so any access mode admits them. A returning user keeps
- * their membership; a new name from the host is taken over when no one else uses it.
+ * their membership; a new name from the host is taken over when no one else uses it. A banned user, or one a
+ * moderator removed and has not let back (`mod.unban`), is refused.
  */
 function signOn(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'sso' }>): AdmitOutcome {
   if (!v.is(Id, request.memberId)) return fail(refuse('invalid', 'the sign-on user id is not a valid member id', 'credentials.jwt'));
   const existing = ctx.repo.getMember(request.memberId);
   if (!existing) {
-    const refused = seatRefusal(ctx.repo, request.displayName, 'credentials.displayName');
+    if (removedByModerator(ctx.repo, request.memberId)) {
+      return fail(refuse('forbidden', 'you were removed from this circle; a moderator can let you back'));
+    }
+    const refused = seatRefusal(ctx, request.displayName, 'credentials.displayName', 'host');
     if (refused) return fail(refused);
     return seat(ctx, request.memberId, request.displayName);
   }
   if (existing.state === 'banned') return fail(refuse('forbidden', 'you are banned from this circle'));
-  const rename = request.displayName !== existing.displayName && !displayNameTaken(ctx.repo, request.displayName, existing.id);
+  // A host name that is not fit (or passes for another member's) leaves the name they had.
+  const rename = request.displayName !== existing.displayName && !nameRefusal(ctx, request.displayName, 'credentials.displayName', existing.id);
   if (!rename) return { ok: true, member: existing, created: false, events: [] };
   const member: Member = { ...existing, displayName: request.displayName };
   ctx.repo.putMember(member);

@@ -12,7 +12,17 @@ export interface RulesContext {
   now: number;
   /** Fresh random ids (nanoid) for things the engine creates (members, audit entries, invite codes). */
   newId: (size?: number) => string;
+  /**
+   * The forms a display name is compared by with the circle's other names: two names that share one are
+   * taken for each other. Servers pass Unicode's confusable skeletons (`@hearth/protocol/confusables`, kept
+   * out of the browser); without it names are compared by `comparable` alone (same letters, any case, width
+   * or invisible characters).
+   */
+  nameSkeletons?: NameSkeletons;
 }
+
+/** See `RulesContext.nameSkeletons`. */
+export type NameSkeletons = (displayName: string) => readonly string[];
 
 /** Context of `execute`: a rules context plus the member sending the command. */
 export interface ExecuteContext extends RulesContext {

@@ -7,7 +7,7 @@ export { viewEventFor, viewMessageFor, viewReplayFor } from './view.js';
 export { createMemoryRepository } from './memory-repository.js';
 export type { MemoryRepository } from './memory-repository.js';
 export type {
-  AdmitOutcome, AdmitRequest, ExecuteContext, ExecuteOutcome, InitCircleInput, InitCircleOutcome, RulesContext,
+  AdmitOutcome, AdmitRequest, ExecuteContext, ExecuteOutcome, InitCircleInput, InitCircleOutcome, NameSkeletons, RulesContext,
 } from './engine.js';
 export type { CircleRecord, CircleRepository, EventDraft, WordFilter } from './repository.js';
 export type { Ack } from './ack.js';

@@ -72,7 +72,7 @@ export const administrationHandlers: Handlers<AdministrationCommand> = {
     if (denied) return denied;
     const request = ctx.repo.getJoinRequest(command.requestId);
     if (!request) return refuse('not_found', 'no such join request', 'command.requestId');
-    const refused = seatRefusal(ctx.repo, request.displayName);
+    const refused = seatRefusal(ctx, request.displayName);
     if (refused) return refused;
     return accept((fx) => {
       // The member keeps the request's id, so the requester's pending token now signs them in.

@@ -1,12 +1,12 @@
 // Threads and messages: what members write.
 import { LIMITS } from '../../limits.js';
 import { clipLine } from '../../fields.js';
-import type { Message, Thread } from '../../domain.js';
+import type { Message, ReportSnapshot, Thread } from '../../domain.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { ExecuteContext } from '../engine.js';
 import type { Effects } from '../effects.js';
 import { accept, refuse } from '../plan.js';
-import { hasRole, isMuted, outranks, screen } from '../policy.js';
+import { hasRole, isMuted, outranks, screenFields } from '../policy.js';
 import type { WordFilter } from '../repository.js';
 import type { Handlers } from './types.js';
 
@@ -16,21 +16,23 @@ const HELD_REASON = 'held for review';
 
 /** Banned words refuse the text (naming the field); suspect words hold it for review. */
 function screenText(filter: WordFilter, fields: Record<string, string | null | undefined>): { error: ErrorInfo } | { held: boolean } {
-  for (const [field, value] of Object.entries(fields)) {
-    if (screen(filter, value) === 'banned') return refuse('forbidden', 'this contains a word the circle does not allow', `command.${field}`);
-  }
-  return { held: screen(filter, ...Object.values(fields)) === 'suspect' };
+  return screenFields(filter, Object.fromEntries(Object.entries(fields).map(([field, value]) => [`command.${field}`, value])));
 }
 
 function newThread(ctx: ExecuteContext, id: string, title: string, key: string | null): Thread {
   return { id, title, key, createdBy: ctx.actor.id, createdAt: ctx.now, lastMessageAt: null, messageCount: 0 };
 }
 
+/** The reported text as it reads now: the moderators see this even if the author edits it later. */
+function snapshotOf(message: Message): ReportSnapshot {
+  return { body: message.body, contentWarning: message.contentWarning };
+}
+
 /** Files the automatic report that puts a held message in the moderators' queue. */
 function holdForReview(ctx: ExecuteContext, message: Message): void {
   ctx.repo.putReport({
     id: ctx.newId(), messageId: message.id, threadId: message.threadId, reporterId: message.authorId,
-    reason: HELD_REASON, createdAt: ctx.now, resolvedAt: null,
+    reason: HELD_REASON, createdAt: ctx.now, resolvedAt: null, snapshot: snapshotOf(message),
   });
 }
 
@@ -52,7 +54,8 @@ export const contentHandlers: Handlers<ContentCommand> = {
     const key = command.key ?? null;
     if (ctx.repo.getThread(command.threadId)) return refuse('conflict', 'a thread with this id exists', 'command.threadId');
     if (key !== null && ctx.repo.getThreadByKey(key)) return refuse('conflict', 'a thread with this key exists', 'command.key');
-    const screened = screenText(ctx.repo.getCircle().wordFilter, { title: command.title });
+    // A key is shown wherever the thread is linked from (and names an untitled page thread): screened too.
+    const screened = screenText(ctx.repo.getCircle().wordFilter, { title: command.title, key });
     if ('error' in screened) return screened;
     return accept((fx) => {
       const thread = newThread(ctx, command.threadId, command.title, key);
@@ -76,7 +79,9 @@ export const contentHandlers: Handlers<ContentCommand> = {
       return refuse('not_found', 'the message replied to is not in this thread', 'command.replyTo');
     }
     const contentWarning = command.contentWarning ?? null;
-    const screened = screenText(repo.getCircle().wordFilter, { body: command.body, contentWarning, ...(existing ? {} : { threadTitle: command.threadTitle }) });
+    // A post that makes its page thread screens the title and key it makes (an untitled thread is named after its key).
+    const newThreadTexts = existing ? {} : { threadTitle: command.threadTitle, threadKey: command.threadKey };
+    const screened = screenText(repo.getCircle().wordFilter, { body: command.body, contentWarning, ...newThreadTexts });
     if ('error' in screened) return screened;
     const wait = slowModeWait(ctx);
     if (wait > 0) return { error: { code: 'rate_limited', message: `slow mode: wait ${Math.ceil(wait / 1000)} s before posting again`, retryAfterMs: wait } };
@@ -176,7 +181,7 @@ export const contentHandlers: Handlers<ContentCommand> = {
     return accept(() => {
       ctx.repo.putReport({
         id: command.reportId, messageId: message.id, threadId: message.threadId, reporterId: ctx.actor.id,
-        reason: command.reason, createdAt: ctx.now, resolvedAt: null,
+        reason: command.reason, createdAt: ctx.now, resolvedAt: null, snapshot: snapshotOf(message),
       });
     });
   },

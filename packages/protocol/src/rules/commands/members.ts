@@ -1,7 +1,8 @@
 // What a member does to their own membership.
 import type { Member } from '../../domain.js';
 import { accept, refuse } from '../plan.js';
-import { displayNameTaken } from '../policy.js';
+import { nameRefusal, screenFields } from '../policy.js';
+import { pseudonymRefusal } from '../seating.js';
 import type { Handlers } from './types.js';
 
 export const memberHandlers: Handlers<'member.update' | 'member.leave'> = {
@@ -10,7 +11,13 @@ export const memberHandlers: Handlers<'member.update' | 'member.leave'> = {
     const displayName = command.displayName ?? actor.displayName;
     const flair = command.flair === undefined ? actor.flair : command.flair;
     if (displayName === actor.displayName && flair === actor.flair) return accept(() => undefined);
-    if (displayNameTaken(ctx.repo, displayName, actor.id)) return refuse('conflict', 'another member uses this name', 'command.displayName');
+    const refused = displayName === actor.displayName ? null
+      : pseudonymRefusal(ctx.repo, 'names in this circle come from its host site’s sign-on and cannot be changed here', 'command.displayName')
+        ?? nameRefusal(ctx, displayName, 'command.displayName', actor.id);
+    if (refused) return refused;
+    // Flair shows beside the name: a banned word refuses it; there is no review to hold it for.
+    const screened = flair === actor.flair ? null : screenFields(ctx.repo.getCircle().wordFilter, { 'command.flair': flair });
+    if (screened && 'error' in screened) return screened;
     return accept((fx) => {
       const member: Member = { ...actor, displayName, flair };
       ctx.repo.putMember(member);

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../errors.js';
 import type { ExecuteContext } from '../engine.js';
 import { accept, refuse, type Plan } from '../plan.js';
 import { hasRole, outranks } from '../policy.js';
+import { removedByModerator } from '../removals.js';
 import type { Handlers } from './types.js';
 
 type ModerationCommand =
@@ -86,10 +87,15 @@ export const moderationHandlers: Handlers<ModerationCommand> = {
     moderateMember(ctx, command,
       (t) => unless(t.state === 'banned', 'the member is already banned'),
       (t) => ({ ...t, state: 'banned', mutedUntil: null })),
-  'mod.unban': (ctx, command) =>
-    moderateMember(ctx, command,
+  'mod.unban'(ctx, command) {
+    // Someone removed has no member record left: letting them back is the audit entry itself (see removals.ts).
+    if (!notModerator(ctx) && !ctx.repo.getMember(command.memberId) && removedByModerator(ctx.repo, command.memberId)) {
+      return accept((fx) => fx.audit(command.type, command.memberId, command.reason));
+    }
+    return moderateMember(ctx, command,
       (t) => unless(t.state !== 'banned', 'the member is not banned'),
-      (t) => ({ ...t, state: 'active', mutedUntil: null })),
+      (t) => ({ ...t, state: 'active', mutedUntil: null }));
+  },
 
   'mod.remove'(ctx, command) {
     const found = targetMember(ctx, command.memberId);

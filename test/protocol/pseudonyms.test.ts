@@ -1,0 +1,62 @@
+// `pseudonymsAllowed: false` means members are known by the name their host site gives them: only host-site
+// sign-on seats newcomers (under the host's name, followed at each sign-on), nobody picks or changes a name
+// in the circle; invite, link and join-request admission are refused. `true` (the default) changes nothing.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Invite } from '@hearth/protocol';
+import { admit } from '@hearth/protocol/rules';
+import { harness, type Harness } from './rules-harness.js';
+
+const named = { slowModeSeconds: 0, pseudonymsAllowed: false };
+
+function inviteCode(h: Harness): string {
+  return (h.ok(h.owner.id, { type: 'invite.create', expiresInMs: null }).ack.result as { invite: Invite }).invite.code;
+}
+
+function admitRefused(h: Harness, request: Parameters<typeof admit>[1], code: string) {
+  const before = h.snapshot();
+  const outcome = h.repo.transaction(() => admit(h.ctx(), request));
+  assert.equal(outcome.ok, false, `${JSON.stringify(request)} admitted`);
+  if (outcome.ok !== false) return;
+  assert.equal(outcome.error.code, code, outcome.error.message);
+  assert.match(outcome.error.message, /sign-on/);
+  assert.deepEqual(h.snapshot(), before);
+}
+
+describe('pseudonymsAllowed: false', () => {
+  it('refuses invite, link and join-request admission with `forbidden`; sign-on still seats people under the host name', () => {
+    const h = harness({ circle: { settings: named } });
+    admitRefused(h, { kind: 'invite', code: inviteCode(h), displayName: 'Anyone' }, 'forbidden');
+    admitRefused(harness({ circle: { settings: named, access: 'open-link' } }), { kind: 'link', displayName: 'Anyone' }, 'forbidden');
+    admitRefused(harness({ circle: { settings: named, access: 'request' } }), { kind: 'request', displayName: 'Anyone' }, 'forbidden');
+    const signedOn = h.repo.transaction(() => admit(h.ctx(), { kind: 'sso', memberId: 'sso_named-reader-0000001', displayName: 'Grace Hopper' }));
+    assert.equal(signedOn.ok, true);
+    // The host's name is followed at the next sign-on.
+    const renamed = h.repo.transaction(() => admit(h.ctx(), { kind: 'sso', memberId: 'sso_named-reader-0000001', displayName: 'Grace B. Hopper' }));
+    assert.equal((renamed as { member: { displayName: string } }).member.displayName, 'Grace B. Hopper');
+  });
+
+  it('refuses a rename (`forbidden` on command.displayName) but not flair', () => {
+    const h = harness();
+    const member = h.join('Bob');
+    h.ok(h.owner.id, { type: 'circle.update', settings: { pseudonymsAllowed: false } });
+    h.refused(member.id, { type: 'member.update', displayName: 'Robert' }, 'forbidden', 'command.displayName');
+    h.refused(h.owner.id, { type: 'member.update', displayName: 'Boss' }, 'forbidden', 'command.displayName');
+    h.ok(member.id, { type: 'member.update', flair: 'reader' });
+    h.ok(member.id, { type: 'member.update', displayName: 'Bob', flair: 'fan' });
+  });
+
+  it('refuses approving a join request made before the setting changed', () => {
+    const h = harness({ circle: { access: 'request' } });
+    const asked = h.repo.transaction(() => admit(h.ctx(), { kind: 'request', displayName: 'Pat' }));
+    assert.equal(asked.ok, 'pending');
+    h.ok(h.owner.id, { type: 'circle.update', settings: { pseudonymsAllowed: false } });
+    h.refused(h.owner.id, { type: 'request.approve', requestId: (asked as { request: { id: string } }).request.id }, 'forbidden');
+  });
+
+  it('with the default (true), invite joins and renames work as before', () => {
+    const h = harness();
+    const member = h.join('Bob');
+    h.ok(member.id, { type: 'member.update', displayName: 'Robert' });
+  });
+});
