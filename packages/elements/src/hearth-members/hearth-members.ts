@@ -79,7 +79,7 @@ export class HearthMembersElement extends HearthElement {
         ${muted ? html`<span class="state">${this.t('members.muted', { time: fullTime(this.locale, member.mutedUntil!) })}</span>` : nothing}
         ${member.state === 'banned' ? html`<span class="state">${this.t('members.banned')}</span>` : nothing}
       </span>
-      ${this.#canAct(member) ? this.#renderActions(member, muted) : html`<span></span>`}
+      ${this.#canAct(member) ? this.#renderActions(member, muted) : nothing}
       ${this.acting?.memberId === member.id ? this.#renderForm(member) : nothing}
     </li>`;
   }
