@@ -73,7 +73,7 @@ export class HearthMembersElement extends HearthElement {
     return html`<li part="member">
       ${avatar(member.id, member.displayName)}
       <span>
-        <span class="name" dir="auto">${member.displayName}</span>
+        <bdi class="name">${member.displayName}</bdi>
         ${member.id === me?.id ? html`<span class="muted">${this.t('members.you')}</span>` : nothing}
         ${member.flair ? html`<span class="flair" dir="auto">${member.flair}</span>` : nothing}
         ${muted ? html`<span class="state">${this.t('members.muted', { time: fullTime(this.locale, member.mutedUntil!) })}</span>` : nothing}
