@@ -82,4 +82,25 @@ describe('moderator views contain long words', () => {
       expect(views).to.deep.equal({ queue: [], requests: [], invites: [], audit: [], members: [], thread: [] });
     });
   }
+
+  // axe-core on the same views (see accessibility.test.ts): wrapping and isolating must not cost contrast or names.
+  for (const theme of ['light', 'dark'] as const) {
+    it(`the same views have no accessibility violations (${theme})`, async () => {
+      await setViewport({ width: 375, height: 800 });
+      const owner = await longContent();
+      const element = await render<HearthCircleElement>(html`<hearth-circle theme=${theme} .client=${owner}></hearth-circle>`);
+      const tools = () => deep<HTMLElement>(element, 'hearth-moderation')?.shadowRoot;
+      (await waitFor(() => button(element, 'Moderation'), 'moderation offered')).click();
+      await waitFor(() => tools()?.querySelector('#panel li'), 'the report listed');
+      await expect(element).to.be.accessible();
+      for (const [tab, ready] of [['requests', 'Approve'], ['audit', 'mod.mute']] as const) {
+        tools()!.querySelector<HTMLButtonElement>(`#tab-${tab}`)!.click();
+        await waitFor(() => tools()!.querySelector('#panel ul')?.textContent!.includes(ready), `${tab} listed`);
+        await expect(element).to.be.accessible();
+      }
+      button(element, 'Members')!.click();
+      await waitFor(() => deep(element, 'hearth-members')?.shadowRoot?.querySelectorAll('[part=member]').length === 3, 'members listed');
+      await expect(element).to.be.accessible();
+    });
+  }
 });
