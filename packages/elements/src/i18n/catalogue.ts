@@ -92,7 +92,7 @@ export function translate(lang: string, key: MessageKey, params: Params = {}): s
  */
 export function translateParts<T>(lang: string, key: MessageKey, params: Record<string, T>): (string | T)[] {
   // split() with a capture group puts each `{name}` at an odd index.
-  return pattern(lang, key, params.count).split(/\{(\w+)\}/).map((part, i) => (i % 2 && part in params ? params[part]! : i % 2 ? `{${part}}` : part));
+  return pattern(lang, key, params.count).split(/\{(\w+)\}/).map((part, i) => (i % 2 === 0 ? part : part in params ? params[part]! : `{${part}}`));
 }
 
 export type { MessageKey, Messages };
