@@ -1,10 +1,14 @@
 // Hostile content end to end: the Big List of Naughty Strings and a list of injection payloads (see
-// hostile/payloads.ts) replayed as message bodies, display names, thread keys and reaction names through the
-// reference server (real SQLite file, real WebSocket) into the drop-in, rendered in Chromium under the
-// server's strict CSP with Trusted Types. For every string: the field takes it or refuses it with the stable
-// code the protocol documents (and a refusal changes nothing); what it takes comes back exactly and renders
-// as text; no script runs (trap.js), no CSP violation, no element or attribute is injected, and nothing
-// renders outside the widget. Prints the figures at the end.
+// hostile/payloads.ts) replayed as message bodies, display names, thread keys, reaction names, join-request
+// names and notes, report reasons and moderators' reasons through the reference server (real SQLite file,
+// real WebSocket) into the drop-in, rendered in Chromium on two pages: under the server's strict CSP with
+// Trusted Types, and with no CSP at all (a host site that sets none: then only the widget's own rendering
+// stands between a payload and the page). Members read threads and the members list; moderators also read
+// the moderation views (reports, join requests, audit log). For every string: the field takes it or refuses
+// it with the stable code the protocol documents (and a refusal changes nothing); what it takes comes back
+// exactly and renders as text; no script runs (trap.js), no CSP violation, no element or attribute is
+// injected, no link leads outside http/https/mailto, and nothing renders outside the widget (no sideways
+// scrolling). Prints the figures at the end.
 //
 // Needs the built bundle (`npm run build`). Run: node --conditions=source --import tsx --test test/e2e/hostile-content.e2e.ts
 import { after, before, describe, it } from 'node:test';
@@ -29,9 +33,9 @@ interface Figures {
   accepted: number;
   refused: Record<string, number>;
 }
-const figures: Partial<Record<Field, Figures>> = {};
+const figures: Record<string, Figures> = {};
 
-function record(field: Field, outcomes: Outcome[]): void {
+function record(field: string, outcomes: Outcome[]): void {
   const entry: Figures = { replayed: outcomes.length, accepted: 0, refused: {} };
   for (const outcome of outcomes) {
     if (outcome.ok) entry.accepted++;
@@ -39,6 +43,13 @@ function record(field: Field, outcomes: Outcome[]): void {
   }
   figures[field] = entry;
 }
+
+/**
+ * The part of the corpus the views added for moderators and the no-CSP page replay where replaying all of it
+ * would only repeat one rendering path many times over: every injection payload and every fourth string of
+ * the naughty-strings list, the same ones on every run.
+ */
+const sampled = <T>(items: readonly T[]): T[] => items.filter((_, i) => PAYLOADS[i]!.source === 'xss' || i % 4 === 0);
 
 const batches = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -120,6 +131,8 @@ describe('hostile content through the reference server into the drop-in', { skip
   let h: Harness;
   let writer: Page;
   let reader: Page;
+  /** The owner again, on the same page served without any CSP. */
+  let bare: Page;
   let inviteCode: string;
 
   before(async () => {
@@ -129,9 +142,15 @@ describe('hostile content through the reference server into the drop-in', { skip
     inviteCode = (await h.server.service.createInvite(CIRCLE, { maxUses: null, expiresInMs: null })).code;
     writer = await h.open('/hostile.html');
     reader = await h.open(`/hostile.html?invite=${inviteCode}`);
+    // The bare page has an origin of its own; the circle lets it in as it would any host site it lists.
+    await h.server.service.setAllowedOrigins(CIRCLE, [h.bareOrigin]);
+    bare = await h.open('/hostile.html', { csp: false });
     await joinAs(writer, { token: ownerToken });
     await joinAs(reader, { name: 'Reader' });
-    for (const page of [writer, reader]) await page.evaluate(PROBE);
+    await joinAs(bare, { token: ownerToken });
+    for (const page of [writer, reader, bare]) await page.evaluate(PROBE);
+    // The bare page really has no policy: eval runs there (the strict pages would refuse it, and report it).
+    assert.equal(await bare.evaluate(() => (0, eval)('1 + 1')), 2, 'the bare page runs without a CSP');
   });
 
   after(async () => {
@@ -147,8 +166,8 @@ describe('hostile content through the reference server into the drop-in', { skip
     const outcomes: Outcome[] = [];
     for (const [b, batch] of batches(PAYLOADS, BATCH).entries()) {
       const key = `/bodies/${b}`;
-      // While posting, both pages show an empty thread: what is checked is the rendering of the finished batch.
-      for (const page of [writer, reader]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
+      // While posting, the pages show an empty thread: what is checked is the rendering of the finished batch.
+      for (const page of [writer, reader, bare]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
       const results: Outcome[] = [];
       results.push(...(await post(writer, batch.map(() => ({ threadKey: key })), batch.map((p) => p.value))));
       outcomes.push(...results);
@@ -164,7 +183,7 @@ describe('hostile content through the reference server into the drop-in', { skip
       });
       assert.deepEqual(stored.map((m) => m.body), taken.map((p) => p.value), `${key}: the server stored exactly the posts it took`);
 
-      for (const [who, page] of [['reader', reader], ['writer', writer]] as const) {
+      for (const [who, page] of [['reader', reader], ['writer', writer], ['no-CSP page', bare]] as const) {
         const shown = await show(page, key, taken.length);
         assert.deepEqual(shown.map((m) => m.id), ids, `${who}: every post once, in order`);
         shown.forEach((m, i) => {
@@ -198,8 +217,57 @@ describe('hostile content through the reference server into the drop-in', { skip
     await assertClean(reader, 'reader after a reload');
   });
 
+  it('join requests: names and notes show exactly to moderators; refused ones are not listed', async () => {
+    // Before the display-names case: a request may not take a member's name, and that case seats hundreds.
+    for (const page of [writer, bare]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
+    const [opened] = await commands(writer, [{ type: 'circle.update', access: 'request' }]);
+    assert.ok(opened!.ok, 'the circle takes requests');
+    // Every payload of the sample is a note; it is the name as well wherever a name may be that string (else a
+    // plain name stands in, so the note is still seen). Anyone may ask: an anonymous request is the widest door.
+    const asked = sampled(PAYLOADS.map((payload, i) => ({ payload, name: refusal('displayName', payload.value) === null ? payload.value : `asker #${i}` })));
+    const LANES = 4;
+    const lanes: number[][] = Array.from({ length: LANES }, () => []);
+    asked.forEach(({ name }, i) => lanes[[...foldName(name)].reduce((sum, c) => sum + c.codePointAt(0)!, 0) % LANES]!.push(i));
+    const outcomes: Outcome[] = new Array(asked.length);
+    await Promise.all(
+      lanes.map(async (lane) => {
+        const names = new Set(['host', 'reader']);
+        for (const i of lane) {
+          const { payload, name } = asked[i]!;
+          try {
+            await h.connect(CIRCLE, { kind: 'request', displayName: name, note: payload.value, acceptNorms: true });
+            outcomes[i] = { ok: false, code: 'admitted', message: 'a request let its asker in at once' };
+          } catch (error) {
+            const { code, message } = error as { code: string; message: string };
+            // A request the circle keeps is answered "pending approval".
+            outcomes[i] = code === 'pending_approval' ? { ok: true, id: '' } : { ok: false, code, message };
+          }
+          assertRefusal('reason', payload, outcomes[i]!, names.has(foldName(name)) ? 'conflict' : null);
+          if (outcomes[i]!.ok) names.add(foldName(name));
+        }
+      }),
+    );
+    record('request', outcomes);
+    const kept = asked.filter((_, i) => outcomes[i]!.ok).map(({ payload, name }) => ({ name, note: payload.value }));
+    const byText = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+    const stored = (await read(h, (tx) => tx.repo.listJoinRequests())).map((r) => ({ name: r.displayName, note: r.note }));
+    assert.deepEqual(stored.sort(byText), [...kept].sort(byText), 'the circle keeps exactly the requests it took');
+
+    const expected = kept.map(({ name, note }) => ({ isolated: [{ text: name, children: 0 }], free: [{ text: note, children: 0 }] })).sort(byText);
+    const texts = kept.flatMap(({ name, note }) => [name, name.trim(), note, note.trim()]);
+    for (const [who, page] of [['owner', writer], ['owner on the no-CSP page', bare]] as const) {
+      const entries = await page.evaluate(() => (window as any).__probe.moderation('requests'));
+      assert.deepEqual(entries.sort(byText), expected, `${who}: every request once, its name and note exactly, as text`);
+      assert.deepEqual(await page.evaluate((x) => (window as any).__probe.bidi('li, li *', x), texts), []);
+      await assertClean(page, `${who} on the join requests`);
+      await page.evaluate(() => (window as any).__probe.tab(0));
+    }
+    const [closed] = await commands(writer, [{ type: 'circle.update', access: 'invite' }]);
+    assert.ok(closed!.ok, 'back to invitations');
+  });
+
   it('display names: taken ones show exactly as authors and members; refused ones add no member', async () => {
-    for (const page of [writer, reader]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
+    for (const page of [writer, reader, bare]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
     // Members join over the real transport with the name as it is (the join form trims what people type;
     // the protocol takes a name as sent), each posting one message. Four lanes join side by side; every
     // spelling of one name (compared trimmed and case-folded) goes through the same lane in corpus order,
@@ -244,30 +312,37 @@ describe('hostile content through the reference server into the drop-in', { skip
     assert.deepEqual(await reader.evaluate((x) => (window as any).__probe.bidi('.name', x), takenNames), []);
     await assertClean(reader, 'reader on the members list');
     // The owner sees moderation actions named after each member: names in attribute values stay values.
-    await writer.evaluate(() => (window as any).__probe.tab(1));
-    const { labels } = await writer.evaluate(() => (window as any).__probe.members());
-    assert.deepEqual([...labels].sort(), [...takenNames, 'Reader'].map((name) => `Moderate ${name}`).sort(), 'aria-labels carry the names exactly');
-    await assertClean(writer, 'owner on the members list');
-    for (const page of [reader, writer]) await page.evaluate(() => (window as any).__probe.tab(0));
+    for (const [who, page] of [['owner', writer], ['owner on the no-CSP page', bare]] as const) {
+      await page.evaluate(() => (window as any).__probe.tab(1));
+      const { names, labels } = await page.evaluate(() => (window as any).__probe.members());
+      assert.deepEqual(names.map((n: { text: string }) => n.text).sort(), [...takenNames, 'Host', 'Reader'].sort(), `${who}: the members list shows every name exactly`);
+      assert.ok(names.every((n: { children: number }) => n.children === 0), `${who}: a name is text only`);
+      assert.deepEqual([...labels].sort(), [...takenNames, 'Reader'].map((name) => `Moderate ${name}`).sort(), `${who}: aria-labels carry the names exactly`);
+      assert.deepEqual(await page.evaluate((x) => (window as any).__probe.bidi('.name', x), takenNames), []);
+      await assertClean(page, `${who} on the members list`);
+    }
+    for (const page of [reader, writer, bare]) await page.evaluate(() => (window as any).__probe.tab(0));
 
     // Each name as the author of its message.
     const byKey = new Map<string, typeof taken>();
     for (const t of taken) byKey.set(t.key, [...(byKey.get(t.key) ?? []), t]);
     for (const [key, batch] of byKey) {
-      const shown = await show(reader, key, batch.length);
-      const byId = new Map(shown.map((m) => [m.id, m]));
-      for (const { payload, messageId } of batch) {
-        const m = byId.get(messageId);
-        assert.ok(m, `${label(payload)}: its message is shown`);
-        assert.deepEqual(m.author, { text: payload.value, children: 0 }, `${label(payload)}: shown exactly as the author`);
+      for (const [who, page] of [['reader', reader], ['no-CSP page', bare]] as const) {
+        const shown = await show(page, key, batch.length);
+        const byId = new Map(shown.map((m) => [m.id, m]));
+        for (const { payload, messageId } of batch) {
+          const m = byId.get(messageId);
+          assert.ok(m, `${who} ${label(payload)}: its message is shown`);
+          assert.deepEqual(m.author, { text: payload.value, children: 0 }, `${who} ${label(payload)}: shown exactly as the author`);
+        }
+        assert.deepEqual(await page.evaluate((x) => (window as any).__probe.bidi('[part=author]', x), takenNames), []);
+        await assertClean(page, `${who} on ${key}`);
       }
-      assert.deepEqual(await reader.evaluate((x) => (window as any).__probe.bidi('[part=author]', x), takenNames), []);
-      await assertClean(reader, `reader on ${key}`);
     }
   });
 
   it('thread keys: each taken key is its own page-keyed thread; refused ones create none', async () => {
-    for (const page of [writer, reader]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
+    for (const page of [writer, reader, bare]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
     const outcomes: Outcome[] = [];
     for (const batch of batches(PAYLOADS, BATCH)) {
       outcomes.push(...(await post(writer, batch.map((p) => ({ threadKey: p.value })), batch.map((p) => `key #${PAYLOADS.indexOf(p)}`))));
@@ -285,18 +360,22 @@ describe('hostile content through the reference server into the drop-in', { skip
         visits.set(payload.value, [...(visits.get(payload.value) ?? []), `key #${i}`]);
       } else assert.ok(!stored.has(payload.value), `${label(payload)}: a refused key creates no thread`);
     });
-    // Through the `thread` attribute, as a host page sets it, one key after another.
-    for (const part of batches([...visits], 50)) {
-      assert.deepEqual(await reader.evaluate((v) => (window as any).__probe.visitKeys(v), part), [], 'every key shows its own thread');
+    // Through the `thread` attribute, as a host page sets it, one key after another (the no-CSP page: a sample).
+    const sampledKeys = new Set(sampled(PAYLOADS.map((p, i) => (outcomes[i]!.ok ? p.value : null))));
+    for (const [who, page] of [['reader', reader], ['no-CSP page', bare]] as const) {
+      const keys = page === bare ? [...visits].filter(([key]) => sampledKeys.has(key)) : [...visits];
+      for (const part of batches(keys, 50)) {
+        assert.deepEqual(await page.evaluate((v) => (window as any).__probe.visitKeys(v), part), [], `${who}: every key shows its own thread`);
+      }
+      await assertClean(page, `${who} after visiting every key`);
+      // Without a key the circle lists its threads: a key is the title of the thread it created.
+      const titles: { text: string; children: number }[] = await page.evaluate(() => (window as any).__probe.titles());
+      const listed = new Set(titles.map((t) => t.text));
+      for (const key of visits.keys()) assert.ok(listed.has(clipLine(key, LIMITS.threadTitleMaxChars)), `${who}: ${JSON.stringify(key)} is listed, as its title`);
+      assert.ok(titles.every((t) => t.children === 0), `${who}: a title is text only`);
+      await assertClean(page, `${who} on the thread list`);
+      await page.evaluate(() => (window as any).__probe.showThread('/idle'));
     }
-    await assertClean(reader, 'reader after visiting every key');
-    // Without a key the circle lists its threads: a key is the title of the thread it created.
-    const titles: { text: string; children: number }[] = await reader.evaluate(() => (window as any).__probe.titles());
-    const listed = new Set(titles.map((t) => t.text));
-    for (const key of visits.keys()) assert.ok(listed.has(clipLine(key, LIMITS.threadTitleMaxChars)), `${JSON.stringify(key)} is listed, as its title`);
-    assert.ok(titles.every((t) => t.children === 0), 'a title is text only');
-    await assertClean(reader, 'reader on the thread list');
-    await reader.evaluate(() => (window as any).__probe.showThread('/idle'));
   });
 
   it('reaction names: a circle takes them as its set, reactions show exactly; refused ones change nothing', async () => {
@@ -322,15 +401,73 @@ describe('hostile content through the reference server into the drop-in', { skip
     for (const payload of PAYLOADS) assertRefusal('reaction', payload, outcomes.get(payload.value)!);
     record('reaction', PAYLOADS.map((p) => outcomes.get(p.value)!));
 
-    const shown = await show(reader, '/reactions', sets.length);
-    shown.forEach((m, b) => {
-      const set = sets[b]!;
-      assert.deepEqual(m.reactions.map((r) => r.text).sort(), set.map((r) => `${r} 1`).sort(), `set ${b}: every reaction shows exactly, with its count`);
-      assert.deepEqual(m.reactions.map((r) => r.label).sort(), set.map((r) => `${r}: 1 reaction`).sort(), `set ${b}: and is named exactly`);
-    });
-    assert.deepEqual(await reader.evaluate(() => (window as any).__probe.picker()), sets.at(-1)!.map((text) => ({ text, children: 0 })), 'the picker offers the set exactly');
-    assert.deepEqual(await reader.evaluate((x) => (window as any).__probe.bidi('[part=reactions] button', x), sets.flat()), []);
-    await assertClean(reader, 'reader on /reactions');
+    for (const [who, page] of [['reader', reader], ['no-CSP page', bare]] as const) {
+      const shown = await show(page, '/reactions', sets.length);
+      shown.forEach((m, b) => {
+        const set = sets[b]!;
+        assert.deepEqual(m.reactions.map((r) => r.text).sort(), set.map((r) => `${r} 1`).sort(), `${who} set ${b}: every reaction shows exactly, with its count`);
+        assert.deepEqual(m.reactions.map((r) => r.label).sort(), set.map((r) => `${r}: 1 reaction`).sort(), `${who} set ${b}: and is named exactly`);
+      });
+      assert.deepEqual(await page.evaluate(() => (window as any).__probe.picker()), sets.at(-1)!.map((text) => ({ text, children: 0 })), `${who}: the picker offers the set exactly`);
+      assert.deepEqual(await page.evaluate((x) => (window as any).__probe.bidi('[part=reactions] button', x), sets.flat()), []);
+      await assertClean(page, `${who} on /reactions`);
+    }
+  });
+
+  it('reports and the audit log: reasons and names show exactly to moderators; refused ones change nothing', async () => {
+    for (const page of [writer, reader, bare]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
+    const [posted] = await post(writer, [{ threadKey: '/reported' }], ['a reported message']);
+    assert.ok(posted!.ok);
+    const messageId = (posted as { id: string }).id;
+    // The reader reports it once with each payload of the sample as the reason.
+    const reported = sampled(PAYLOADS);
+    const outcomes = await commands(reader, reported.map((p, i) => ({ type: 'message.report', reportId: `hostile-report-${i}`, messageId, reason: p.value })));
+    reported.forEach((payload, i) => assertRefusal('reason', payload, outcomes[i]!));
+    record('report', outcomes);
+    const reasons = reported.filter((_, i) => outcomes[i]!.ok).map((p) => p.value);
+    const stored = (await read(h, (tx) => tx.repo.listReports(false))).map((r) => r.reason);
+    assert.deepEqual([...stored].sort(), [...reasons].sort(), 'the circle keeps exactly the reports it took');
+    const byText = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+    const expected = reasons.map((reason) => ({
+      isolated: [{ text: 'Reader', children: 0 }, { text: reason, children: 0 }, { text: 'Host', children: 0 }],
+      free: [],
+    })).sort(byText);
+    for (const [who, page] of [['owner', writer], ['owner on the no-CSP page', bare]] as const) {
+      // The queue quotes the message when the page has it loaded.
+      await show(page, '/reported', 1);
+      const entries = await page.evaluate(() => (window as any).__probe.moderation('queue'));
+      assert.deepEqual(entries.sort(byText), expected, `${who}: every report once: who reported it, the reason exactly, whose message`);
+      assert.deepEqual(await page.evaluate((x) => (window as any).__probe.bidi('li, li *', x), [...reasons, ...reasons.map((r) => r.trim())]), []);
+      await assertClean(page, `${who} on the reports`);
+    }
+
+    // Moderators' reasons (a sample), against members with hostile names: the log lists the newest 50, so 50
+    // at a time.
+    const members = (await read(h, (tx) => tx.repo.listMembers())).filter((m) => m.role === 'member').sort((a, b) => (a.id < b.id ? -1 : 1));
+    const muted: Outcome[] = [];
+    const shownTexts: string[] = [];
+    for (const [b, batch] of batches(sampled(PAYLOADS), 50).entries()) {
+      const targets = batch.map((_, j) => members[(b * 50 + j) % members.length]!);
+      const answers = await commands(writer, batch.map((p, j) => ({ type: 'mod.mute', memberId: targets[j]!.id, until: Date.now() + 3_600_000, reason: p.value })));
+      batch.forEach((payload, j) => assertRefusal('reason', payload, answers[j]!));
+      muted.push(...answers);
+      const logged = batch.flatMap((p, j) => (answers[j]!.ok ? [{ name: targets[j]!.displayName, reason: p.value }] : []));
+      if (logged.length === 0) continue;
+      const expectedEntries = logged.map(({ name, reason }) => ({
+        isolated: [{ text: 'Host', children: 0 }, { text: 'mod.mute', children: 0 }, { text: name, children: 0 }],
+        free: [{ text: reason, children: 0 }],
+      })).sort(byText);
+      // The log shows earlier batches' entries below this one's.
+      shownTexts.push(...logged.flatMap(({ name, reason }) => [name, name.trim(), reason, reason.trim()]));
+      for (const [who, page] of [['owner', writer], ['owner on the no-CSP page', bare]] as const) {
+        const entries = await page.evaluate(() => (window as any).__probe.moderation('audit'));
+        assert.deepEqual(entries.slice(0, logged.length).sort(byText), expectedEntries, `${who}, audit batch ${b}: each action once, the name and reason exactly, as text`);
+        assert.deepEqual(await page.evaluate((x) => (window as any).__probe.bidi('li, li *', x), shownTexts), [], `${who}, audit batch ${b}: bidi text isolated`);
+        await assertClean(page, `${who} on the audit log, batch ${b}`);
+      }
+    }
+    record('modReason', muted);
+    for (const page of [writer, bare]) await page.evaluate(() => (window as any).__probe.tab(0));
   });
 });
 

@@ -1,5 +1,7 @@
 // Screenshots of the drop-in against the reference server, light and dark, desktop and 360 px wide, with a
-// seeded conversation (markdown, a reply, reactions, a content warning, right-to-left text, a hidden message).
+// seeded conversation (markdown, a reply, reactions, a content warning, right-to-left text, a hidden message),
+// and the moderator's views with what anyone can put there: a report, a join request and an audit entry
+// whose reason or note is one 500-character word, and right-to-left names (375 and 1280 px).
 // Needs the built bundle. Run: node --conditions=source --import tsx test/e2e/screenshots.ts [out-dir]
 // (default /tmp/hearth-screenshots).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -69,6 +71,14 @@ try {
   await ana.post({ threadId }, 'Tips that help me:\n- `one chapter` a day\n- a pencil\n- no phone in the room');
   await host.createThread('Book swap, spring edition');
   await ana.createThread('What are you reading?');
+  // What moderators read, written by others: long unbroken words, right-to-left names.
+  const word = (length: number) => 'W'.repeat(length);
+  await yusuf.loadOlder(threadId);
+  await yusuf.report(anaPost, `Spam? ${word(490)}`);
+  await host.command({ type: 'mod.mute', memberId: ben.getSnapshot().me!.id, until: Date.now() + 3_600_000, reason: `Cooling off: ${word(480)}` });
+  await host.command({ type: 'circle.update', access: 'request' });
+  await connect({ kind: 'request', displayName: `דנה ${word(35)}`, note: `Hello! ${word(490)}`, acceptNorms: true }).catch(() => {});
+  await connect({ kind: 'request', displayName: 'Ruth', note: 'I read the blog every week.', acceptNorms: true }).catch(() => {});
 
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   const shoot = async (name: string, page: Page, width: number, dark: boolean) => {
@@ -121,6 +131,16 @@ try {
     [...circle.shadowRoot!.querySelectorAll('nav button')].find((b) => b.textContent === 'Members')!.dispatchEvent(new MouseEvent('click'));
   });
   await shoot('members', owner, 1280, false);
+  await shoot('members', owner, 375, false);
+  await owner.evaluate(() => {
+    const circle = document.querySelector('hearth-circle')!;
+    [...circle.shadowRoot!.querySelectorAll('nav button')].find((b) => b.textContent === 'Moderation')!.dispatchEvent(new MouseEvent('click'));
+  });
+  for (const tab of ['queue', 'requests', 'audit']) {
+    await owner.locator(`hearth-circle >>> hearth-moderation >>> #tab-${tab}`).click();
+    await owner.waitForSelector('hearth-circle >>> hearth-moderation >>> #panel li');
+    for (const width of [1280, 375]) for (const dark of [false, true]) await shoot(`moderation-${tab}`, owner, width, dark);
+  }
   await browser.close();
   for (const c of [host, ana, yusuf, ben]) c.dispose();
 } finally {

@@ -2,6 +2,8 @@
 // test/e2e/site with its strict CSP and the built drop-in), one Chromium, and the page-side probes the
 // suites read (CSP violations, page errors, the script trap of trap.js).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +25,13 @@ export const inCircle = (selector: string, circle = 'hearth-circle') => `${circl
 export interface Harness {
   server: HearthServer;
   browser: Browser;
-  /** A page in a fresh browser profile (its own storage: another reader). */
-  open(url: string): Promise<Page>;
+  /**
+   * A page in a fresh browser profile (its own storage: another reader). With `csp: false` it is served
+   * through `bareOrigin`, without its Content-Security-Policy header, as by a host site that sets none.
+   */
+  open(url: string, options?: { csp?: boolean }): Promise<Page>;
+  /** The origin of a front that passes everything to the server but drops the CSP header (see `open`). */
+  bareOrigin: string;
   /** A headless client in Node over the WebSocket transport, for setting a scene the pages then show. */
   connect(circle: string, credentials: Credentials): Promise<CircleClient>;
   close(): Promise<void>;
@@ -41,18 +48,20 @@ export async function startHarness(options: Partial<HearthServerOptions> = {}): 
     log: () => {},
     ...options,
   });
+  const bare = await startBareFront(new URL(server.url));
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'], protocolTimeout: 30_000 });
   const contexts: BrowserContext[] = [];
   const clients: CircleClient[] = [];
   return {
     server,
     browser,
-    async open(url) {
+    bareOrigin: bare.origin,
+    async open(url, options = {}) {
       const context = await browser.createBrowserContext();
       contexts.push(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
-      await page.goto(url.startsWith('/') ? `${server.url}${url}` : url);
+      await page.goto(url.startsWith('/') ? `${options.csp === false ? bare.origin : server.url}${url}` : url);
       return page;
     },
     async connect(circle, credentials) {
@@ -69,8 +78,54 @@ export async function startHarness(options: Partial<HearthServerOptions> = {}): 
       for (const client of clients) client.dispose();
       for (const context of contexts) await context.close().catch(() => {});
       await browser.close();
+      await bare.close();
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * An HTTP front on another port of 127.0.0.1: every request and the WebSocket go through to the server as they
+ * are (Host included), and responses come back without the CSP header. A page served this way is the same
+ * page the server serves, with no policy at all: no script-src, no Trusted Types. (Answering the page from
+ * the test instead, through request interception, makes Chromium treat it as a public page and block its
+ * socket to 127.0.0.1.)
+ */
+async function startBareFront(target: URL): Promise<{ origin: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const front = http.createServer((req, res) => {
+    const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      const headers = { ...answer.headers };
+      delete headers['content-security-policy'];
+      res.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  // The socket's upgrade request is replayed as it came, then bytes flow both ways untouched.
+  front.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const upstream = net.connect(Number(target.port), target.hostname, () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    for (const end of [socket, upstream]) {
+      sockets.add(end);
+      end.on('error', () => (socket.destroy(), upstream.destroy()));
+      end.on('close', () => (sockets.delete(end), socket.destroy(), upstream.destroy()));
+    }
+  });
+  front.on('connection', (socket) => (sockets.add(socket), socket.on('close', () => sockets.delete(socket))));
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(front.address() as net.AddressInfo).port}`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => front.close(resolve));
     },
   };
 }

@@ -9,13 +9,15 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** A one-line field refuses line breaks and tabs too. */
 const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F]/;
 
-export type Field = 'body' | 'displayName' | 'threadKey' | 'reaction';
+/** `reason`: a report's reason, a moderator's reason, a join request's note (multi-line, like a body). */
+export type Field = 'body' | 'displayName' | 'threadKey' | 'reaction' | 'reason';
 
 const MAX: Record<Field, number> = {
   body: LIMITS.bodyMaxChars,
   displayName: LIMITS.displayNameMaxChars,
   threadKey: LIMITS.threadKeyMaxChars,
   reaction: LIMITS.reactionMaxChars,
+  reason: LIMITS.reasonMaxChars,
 };
 
 /**
@@ -26,7 +28,7 @@ const MAX: Record<Field, number> = {
 export function refusal(field: Field, value: string): 'invalid' | 'too_large' | null {
   if (value.trim() === '') return 'invalid';
   if (value.length > MAX[field]) return 'too_large';
-  if ((field === 'body' ? CONTROL : CONTROL_OR_BREAK).test(value)) return 'invalid';
+  if ((field === 'body' || field === 'reason' ? CONTROL : CONTROL_OR_BREAK).test(value)) return 'invalid';
   // A reaction is a key of an object on the wire: the names objects treat as special are refused.
   if (field === 'reaction' && ['__proto__', 'constructor', 'prototype'].includes(value)) return 'invalid';
   return null;

@@ -203,6 +203,30 @@
       return [...list.shadowRoot.querySelectorAll('.title')].map((t) => ({ text: t.textContent, children: t.children.length }));
     },
 
+    /**
+     * Opens the circle's moderation view at `tab` (queue, requests, invites, audit), reloads the tab's list,
+     * and reads its entries: the isolated words of each (names, report reasons, actions: the `<bdi>`s) and its
+     * free text (notes, moderators' reasons: `[dir=auto]`), each with how many elements it holds.
+     */
+    async moderation(tab) {
+      const nav = [...circle().shadowRoot.querySelectorAll('nav[part=nav] button')];
+      nav[nav.length - 1].click();
+      await settle(circle());
+      await customElements.whenDefined('hearth-moderation');
+      await settle(circle());
+      const tools = circle().shadowRoot.querySelector('hearth-moderation');
+      await settle(tools);
+      tools.shadowRoot.querySelector(`#tab-${tab}`).click();
+      await settle(tools);
+      await tools.refresh();
+      await settle(tools);
+      const read = (element) => ({ text: element.textContent, children: element.children.length });
+      return [...tools.shadowRoot.querySelectorAll('#panel li')].map((li) => ({
+        isolated: [...li.querySelectorAll('bdi')].map(read),
+        free: [...li.querySelectorAll('span[dir=auto]')].map(read),
+      }));
+    },
+
     snapshot() {
       const s = circle().client.getSnapshot();
       return { status: s.status, error: s.error, reactions: s.circle?.reactions ?? [], memberCount: Object.keys(s.members).length, keys: Object.keys(s.threadsByKey) };

@@ -77,7 +77,7 @@ export class HearthComposerElement extends HearthElement {
       <form part="form" @submit=${this.#onSubmit} aria-label=${this.t('composer.label')}>
         ${this.replyTo
           ? html`<div class="replying">
-              <span>${this.t('composer.replyingTo', { author: replyAuthor })}: <span dir="auto">${excerpt(this.replyTo.body, 60)}</span></span>
+              <span>${this.tIsolated('composer.replyingTo', { author: replyAuthor })}: <span dir="auto">${excerpt(this.replyTo.body, 60)}</span></span>
               <button type="button" class="quiet" @click=${this.#cancelReply}>${this.t('composer.cancelReply')}</button>
             </div>`
           : nothing}

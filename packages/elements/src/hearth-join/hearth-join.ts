@@ -65,7 +65,7 @@ export class HearthJoinElement extends HearthElement {
     const token = this.useToken && !sso;
     return html`
       <form part="form" @submit=${this.#submit} aria-labelledby="title" novalidate>
-        <h2 id="title">${name ? this.t('join.title', { circle: name }) : this.t('join.titleUnnamed')}</h2>
+        <h2 id="title">${name ? this.tIsolated('join.title', { circle: name }) : this.t('join.titleUnnamed')}</h2>
         <p class="muted">${this.t('join.intro')}</p>
         ${sso
           ? html`<p>${this.t('join.sso')}</p>`

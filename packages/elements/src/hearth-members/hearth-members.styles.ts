@@ -15,20 +15,26 @@ export const membersStyles = css`
     display: grid;
     gap: 0.2em;
   }
+  /* Avatar, name and actions on one line while they fit; on a narrow screen the actions wrap below the name
+     (a grid's three columns squeezed the name to nothing or pushed the buttons past the page's edge). */
   li {
-    display: grid;
-    grid-template-columns: auto 1fr auto;
+    display: flex;
+    flex-wrap: wrap;
     gap: 0.3em 0.6em;
     align-items: center;
     padding: 0.35em 0.4em;
     border-radius: var(--_radius);
+  }
+  li > span:not(.avatar) {
+    flex: 1 1 10em;
+    min-inline-size: 0;
+    overflow-wrap: anywhere;
   }
   li:hover {
     background: var(--_bg-2);
   }
   .name {
     font-weight: 600;
-    overflow-wrap: anywhere;
   }
   .flair {
     font-size: 0.78em;
@@ -43,7 +49,7 @@ export const membersStyles = css`
     color: var(--_danger);
   }
   form {
-    grid-column: 1 / -1;
+    flex-basis: 100%;
     display: grid;
     gap: 0.4em;
     padding: 0.5em;

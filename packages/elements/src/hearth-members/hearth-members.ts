@@ -73,13 +73,13 @@ export class HearthMembersElement extends HearthElement {
     return html`<li part="member">
       ${avatar(member.id, member.displayName)}
       <span>
-        <span class="name" dir="auto">${member.displayName}</span>
+        <bdi class="name">${member.displayName}</bdi>
         ${member.id === me?.id ? html`<span class="muted">${this.t('members.you')}</span>` : nothing}
         ${member.flair ? html`<span class="flair" dir="auto">${member.flair}</span>` : nothing}
         ${muted ? html`<span class="state">${this.t('members.muted', { time: fullTime(this.locale, member.mutedUntil!) })}</span>` : nothing}
         ${member.state === 'banned' ? html`<span class="state">${this.t('members.banned')}</span>` : nothing}
       </span>
-      ${this.#canAct(member) ? this.#renderActions(member, muted) : html`<span></span>`}
+      ${this.#canAct(member) ? this.#renderActions(member, muted) : nothing}
       ${this.acting?.memberId === member.id ? this.#renderForm(member) : nothing}
     </li>`;
   }

@@ -102,7 +102,7 @@ export class HearthMessageElement extends HearthElement {
         ${avatar(message.authorId, name)}
         <div class="main">
           <header id=${headingId}>
-            <span class="author" part="author" dir="auto">${name}</span>
+            <bdi class="author" part="author">${name}</bdi>
             ${author?.flair ? html`<span class="flair" part="flair" dir="auto">${author.flair}</span>` : nothing}
             ${author && author.role !== 'member' ? html`<span class="role">${this.t(author.role === 'owner' ? 'message.owner' : 'message.moderator')}</span>` : nothing}
             <time datetime=${new Date(message.createdAt).toISOString()} title=${fullTime(this.locale, message.createdAt)}
@@ -125,7 +125,7 @@ export class HearthMessageElement extends HearthElement {
     const who = target ? (this.replyAuthor?.displayName ?? this.t('message.unknownAuthor')) : this.t('message.replyMissing');
     const text = target && target.state === 'visible' ? excerpt(target.body, 90) : '';
     return html`<div class="quote" part="reply-quote">
-      <span>${this.t('message.replyTo', { author: who })}</span>${text ? html`: <span dir="auto">${text}</span>` : nothing}
+      <span>${this.tIsolated('message.replyTo', { author: who })}</span>${text ? html`: <span dir="auto">${text}</span>` : nothing}
     </div>`;
   }
 

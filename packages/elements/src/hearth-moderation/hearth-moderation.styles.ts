@@ -25,21 +25,23 @@ export const moderationStyles = css`
     display: grid;
     gap: 0.5em;
   }
+  /* Everything in an entry was written by someone (an anonymous asker's name and note, a report's reason, an
+     audit reason): a word of any length wraps inside it, and no entry widens the list or the host page. */
   li {
     padding: 0.55em 0.7em;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     display: grid;
     gap: 0.35em;
+    min-inline-size: 0;
+    overflow-wrap: anywhere;
   }
   blockquote {
     margin: 0;
     padding-inline-start: 0.6em;
     border-inline-start: 3px solid var(--_border);
-    overflow-wrap: anywhere;
   }
   code {
-    overflow-wrap: anywhere;
     font-size: 0.85em;
   }
   form {

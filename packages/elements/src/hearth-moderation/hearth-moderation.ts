@@ -5,6 +5,7 @@ import { HearthElement } from '../shared/element.js';
 import { controls, tokens } from '../shared/styles.js';
 import { fullTime, relativeTime } from '../shared/time.js';
 import { excerpt } from '../markdown/render.js';
+import { isolate } from '../shared/isolate.js';
 import type { ModerationAction } from '../shared/events.js';
 import { moderationStyles } from './hearth-moderation.styles.js';
 
@@ -117,9 +118,9 @@ export class HearthModerationElement extends HearthElement {
       ${open.map((report) => {
         const message = threads[report.threadId]?.messages.find((m) => m.id === report.messageId);
         return html`<li>
-          <span>${this.t('mod.reportBy', { name: this.#name(report.reporterId), reason: report.reason })}</span>
+          <span>${this.tIsolated('mod.reportBy', { name: this.#name(report.reporterId), reason: report.reason })}</span>
           ${message
-            ? html`<blockquote dir="auto"><strong>${this.#name(message.authorId)}</strong>: ${message.state === 'visible' ? excerpt(message.body, 200) : this.t('message.hidden')}</blockquote>`
+            ? html`<blockquote dir="auto"><strong>${isolate(this.#name(message.authorId))}</strong>: ${message.state === 'visible' ? excerpt(message.body, 200) : this.t('message.hidden')}</blockquote>`
             : html`<span class="muted">${this.t('mod.messageUnavailable')}</span>`}
           <div class="row">
             ${message?.state !== 'hidden-by-moderator'
@@ -142,7 +143,7 @@ export class HearthModerationElement extends HearthElement {
     return html`<ul>
       ${(this.requests ?? []).map(
         (request) => html`<li>
-          <strong dir="auto">${request.displayName}</strong>
+          <strong>${isolate(request.displayName)}</strong>
           ${request.note ? html`<span dir="auto">${request.note}</span>` : nothing}
           <div class="row">
             <button type="button" class="primary" @click=${() => this.#act('request-approve', request.id, { type: 'request.approve', requestId: request.id })}>${this.t('mod.approve')}</button>
@@ -200,8 +201,8 @@ export class HearthModerationElement extends HearthElement {
     return html`<ul>
       ${(this.audit ?? []).map(
         (entry) => html`<li>
-          <span>${this.t('mod.auditEntry', { actor: this.#name(entry.actorId), action: entry.action })}
-            ${entry.targetId ? html`<span class="muted">→ ${this.snapshot?.members[entry.targetId]?.displayName ?? entry.targetId}</span>` : nothing}</span>
+          <span>${this.tIsolated('mod.auditEntry', { actor: this.#name(entry.actorId), action: entry.action })}
+            ${entry.targetId ? html`<span class="muted">→ ${isolate(this.snapshot?.members[entry.targetId]?.displayName ?? entry.targetId)}</span>` : nothing}</span>
           ${entry.reason ? html`<span dir="auto">${entry.reason}</span>` : nothing}
           <time class="muted" datetime=${new Date(entry.at).toISOString()}>${fullTime(this.locale, entry.at)}</time>
         </li>`,

@@ -73,14 +73,26 @@ function pluralOf(tag: string, count: number): Intl.LDMLPluralRule {
   return rules.select(count);
 }
 
-/** Looks a string up in `lang` (falling back to English) and fills in its `{parameters}`. */
-export function translate(lang: string, key: MessageKey, params: Params = {}): string {
+/** The string for `key` in `lang` (falling back to English), its plural form chosen by `count`, unfilled. */
+function pattern(lang: string, key: MessageKey, count: unknown): string {
   const tag = resolveLanguage(lang);
   const entry = languages.get(tag)?.messages[key] ?? en[key];
-  let text: string;
-  if (typeof entry === 'string') text = entry;
-  else text = pluralOf(tag, Number(params.count ?? 0)) === 'one' ? entry.one : entry.other;
+  return typeof entry === 'string' ? entry : pluralOf(tag, Number(count ?? 0)) === 'one' ? entry.one : entry.other;
+}
+
+/** Looks a string up in `lang` (falling back to English) and fills in its `{parameters}`. */
+export function translate(lang: string, key: MessageKey, params: Params = {}): string {
+  const text = pattern(lang, key, params.count);
   return text.includes('{') ? text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match)) : text;
+}
+
+/**
+ * Like `translate`, but leaves the parameters as values among the string's text, in the translation's order:
+ * a template places them, so a name can sit in an element of its own (see `isolate`).
+ */
+export function translateParts<T>(lang: string, key: MessageKey, params: Record<string, T>): (string | T)[] {
+  // split() with a capture group puts each `{name}` at an odd index.
+  return pattern(lang, key, params.count).split(/\{(\w+)\}/).map((part, i) => (i % 2 === 0 ? part : part in params ? params[part]! : `{${part}}`));
 }
 
 export type { MessageKey, Messages };

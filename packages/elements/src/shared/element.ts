@@ -1,7 +1,8 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { CircleClient, CircleSnapshot } from '@hearth/core';
-import { onLanguagesChanged, translate, type MessageKey, type Params } from '../i18n/catalogue.js';
+import { onLanguagesChanged, translate, translateParts, type MessageKey, type Params } from '../i18n/catalogue.js';
+import { isolate } from './isolate.js';
 import { VERSION } from './define.js';
 import { emit, type HearthEventDetails, type HearthEventName } from './events.js';
 
@@ -91,6 +92,11 @@ export class HearthElement extends LitElement {
   /** A string from the catalogue in this element's language. */
   protected t(key: MessageKey, params?: Params): string {
     return translate(this.locale, key, params);
+  }
+
+  /** A string from the catalogue whose parameters are words people chose (names, reasons): each is isolated. */
+  protected tIsolated(key: MessageKey, params: Record<string, string>): unknown[] {
+    return translateParts(this.locale, key, params).map((part, i) => (i % 2 ? isolate(part) : part));
   }
 
   protected emit<K extends HearthEventName>(name: K, detail: HearthEventDetails[K]): boolean {
