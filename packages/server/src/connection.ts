@@ -19,7 +19,10 @@ export interface ConnectionHost {
   ipLimiter: RateLimiter;
   /** Whether a page of `origin` may use `circleId` (null origin: not a browser, always allowed). */
   originAllowed(origin: string | null, circleId: string): Promise<boolean>;
-  /** Close a connection whose client reads too slowly once this much is queued. */
+  /**
+   * The send budget of one connection: bytes queued for a client that has not read them yet. Every outgoing
+   * frame obeys it; a frame that finds more than this queued drops the connection instead of adding to it.
+   */
   maxBufferedBytes: number;
   logger: Logger;
   metrics: ServerMetrics;
@@ -27,6 +30,12 @@ export interface ConnectionHost {
 
 /** Close codes: 1000 after a fatal error frame (the frame says why), 1001 when the server stops. */
 export const CLOSE_AFTER_ERROR = 4000;
+
+/**
+ * History requests of one connection waiting for their turn (they are answered one at a time, so a
+ * connection holds at most one page in memory before it is written); more than this are refused.
+ */
+export const MAX_QUEUED_HISTORY_REQUESTS = 8;
 
 type State = 'greeting' | 'entering' | 'open' | 'closed';
 
@@ -47,6 +56,9 @@ export class Connection {
   #commands: Promise<void> = Promise.resolve();
   #inFlight = 0;
   #settled: (() => void)[] = [];
+  /** History requests run one after another (the tail of their queue), and how many wait or run. */
+  #histories: Promise<void> = Promise.resolve();
+  #historiesQueued = 0;
   /** Set while the server shuts down: frames are no longer handled. */
   #draining = false;
   /** Set by the heartbeat; a socket that misses a whole interval is dropped. */
@@ -139,11 +151,10 @@ export class Connection {
       }
       case 'history': {
         if (this.#state !== 'open') return this.#error({ code: 'unauthorized', message: 'say hello before asking for history' }, frame.id);
-        this.host.service.history(this.#circleId!, this.#member!.id, frame.query).then(
-          (page) => this.#send({ v: PROTOCOL_VERSION, type: 'history', id: frame.id, page }),
-          (error: unknown) => this.#error(infoOf(error, this.host), frame.id),
-        );
-        return;
+        if (this.#historiesQueued >= MAX_QUEUED_HISTORY_REQUESTS) {
+          return this.#error({ code: 'rate_limited', message: 'too many history requests at once: wait for the answers', retryAfterMs: 1000 }, frame.id);
+        }
+        return this.#queueHistory(frame.id, frame.query);
       }
     }
   }
@@ -168,6 +179,25 @@ export class Connection {
       if (this.#inFlight === 0) {
         for (const resolve of this.#settled.splice(0)) resolve();
         if (this.#ending) this.fail(this.#ending);
+      }
+    });
+  }
+
+  /**
+   * Answers history requests one at a time: a page can be large, and pages read faster than the client takes
+   * them would pile up in memory before the send budget could see them.
+   */
+  #queueHistory(id: string, query: Extract<ClientFrame, { type: 'history' }>['query']): void {
+    this.#historiesQueued += 1;
+    this.#histories = this.#histories.then(async () => {
+      try {
+        if (this.#state !== 'open') return;
+        const page = await this.host.service.history(this.#circleId!, this.#member!.id, query);
+        this.#send({ v: PROTOCOL_VERSION, type: 'history', id, page });
+      } catch (error) {
+        this.#error(infoOf(error, this.host), id);
+      } finally {
+        this.#historiesQueued -= 1;
       }
     });
   }
@@ -234,10 +264,6 @@ export class Connection {
     } finally {
       tcp?.uncork();
     }
-    if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
-      // The client cannot keep up; it resumes from its cursor when it reconnects.
-      this.fail({ code: 'unavailable', message: 'the connection fell too far behind' });
-    }
   }
 
   #push(event: CircleEvent): void {
@@ -279,9 +305,25 @@ export class Connection {
     this.#sendText(JSON.stringify(frame));
   }
 
+  /**
+   * The one way a frame leaves, so every frame (events, acks, errors, history pages, previews, the welcome)
+   * obeys the send budget. A client that leaves more than the budget unread is dropped: its queue is freed at
+   * once instead of growing with every frame it asks for, and it resumes from its cursor when it reconnects.
+   * The check comes before the write, so one large frame to a client that reads is never mistaken for a
+   * slow reader; what one connection holds is at most the budget plus one frame.
+   */
   #sendText(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.host.maxBufferedBytes) return this.#dropSlowReader();
     this.socket.send(text);
+  }
+
+  #dropSlowReader(): void {
+    this.host.metrics.slowReadersDropped.inc();
+    this.host.logger.warn('dropped a connection that did not read what it was sent', { bufferedBytes: this.socket.bufferedAmount });
+    this.#closed();
+    // Not a close handshake: its frame would wait behind everything the client is not reading.
+    this.socket.terminate();
   }
 
   #closed(): void {

@@ -73,6 +73,12 @@ export interface HearthServerOptions {
   };
   /** Open sockets per client address. Default 64. */
   maxConnectionsPerIp?: number;
+  /**
+   * Send budget of one connection: bytes queued for its client and not yet read. Every outgoing frame obeys
+   * it; a client that leaves more than this unread is dropped (it resumes from its cursor on reconnecting).
+   * Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Ping interval; a socket that does not answer within one interval is dropped. Default 30 s. */
   heartbeatMs?: number;
   /** Largest WebSocket message the socket layer accepts before closing (1009). Default 4× the frame limit. */
@@ -119,6 +125,8 @@ export const DEFAULT_RATE_LIMITS = {
   ip: { capacity: 300, refillPerSecond: 50 },
 } as const satisfies Record<string, BucketSpec>;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+/** A few of the largest history pages, or thousands of events: a reader on a slow link never meets it. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** Path of the WebSocket endpoint. */
 export const SOCKET_PATH = '/ws';
@@ -178,7 +186,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     feeds,
     ipLimiter: new RateLimiter(options.rateLimits?.ip ?? DEFAULT_RATE_LIMITS.ip, now),
     originAllowed: async (origin, circleId) => origin === null || globallyAllowed(origin) || (await circleAllows(circleId, origin)),
-    maxBufferedBytes: 8 * 1024 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     logger,
     metrics,
   };

@@ -1,0 +1,127 @@
+// The server's network edge under abuse by one client: sockets that never read, half-sent HTTP requests,
+// dotfiles, /metrics and source maps, forged Host headers, and invite-code guessing. Every load here goes to
+// 127.0.0.1 and is bounded in count and time.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { nanoid } from 'nanoid';
+import { createHearthServer, silentLogger } from '@hearth/server';
+import { MAX_QUEUED_HISTORY_REQUESTS } from '../../packages/server/src/connection.js';
+import { RawClient, makeCircle, sleep, startServer, tempDir } from './helpers.js';
+import { startServerProcess, type ServerProcess } from './process.js';
+
+/** Resident memory of a process, in MB (Linux). */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) / 1024;
+}
+
+describe('one send budget per connection: a client that does not read is dropped, not buffered', () => {
+  const SOCKETS = 20;
+  /** 400 messages of 3,900 characters: a page of 200 is about 800 KB of JSON. */
+  const MESSAGES = 400;
+  let dir: string;
+  let server: ServerProcess;
+  let circleId: string;
+  let ownerToken: string;
+  let threadId: string;
+
+  before(async () => {
+    dir = tempDir('hearth-slow-readers-');
+    const dataFile = path.join(dir, 'hearth.db');
+    // Fill the store in this process, then hand the file to a server process of its own, whose RSS is its own.
+    const filler = await createHearthServer({ dataFile, port: 0, logger: silentLogger, metrics: false });
+    circleId = 'slow-readers';
+    const created = await filler.service.createCircle({ id: circleId, name: 'Slow readers' });
+    ownerToken = created.ownerToken;
+    threadId = nanoid();
+    await filler.service.execute(circleId, created.ownerId, { id: nanoid(), type: 'thread.create', threadId, title: 'Long' });
+    const body = 'long message '.repeat(300);
+    for (let i = 0; i < MESSAGES; i++) {
+      const ack = await filler.service.execute(circleId, created.ownerId, { id: nanoid(), type: 'message.post', messageId: nanoid(), threadId, body });
+      assert.equal(ack.ok, true);
+    }
+    await filler.close();
+    server = await startServerProcess(dataFile, ['--metrics', 'on']);
+  });
+  after(async () => {
+    await server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`keeps the server's RSS bounded with ${SOCKETS} sockets that ask for history and never read, and drops them`, { timeout: 60_000 }, async () => {
+    const pid = server.child.pid!;
+    const clients: RawClient[] = [];
+    for (let n = 0; n < SOCKETS; n++) {
+      const client = await RawClient.open(server.socketUrl);
+      await client.hello(circleId, { kind: 'token', token: ownerToken });
+      clients.push(client);
+    }
+    await sleep(300);
+    const baseline = rssMb(pid);
+    // From here on the clients read nothing: the kernel's buffers fill, then whatever the server queues stays.
+    for (const client of clients) (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    const started = Date.now();
+    const LIMIT_MS = 15_000;
+    let peak = baseline;
+    let sent = 0;
+    while (Date.now() - started < LIMIT_MS && clients.some((c) => !c.closed)) {
+      for (const client of clients) {
+        if (client.closed || client.socket.readyState !== client.socket.OPEN) continue;
+        client.send({ type: 'history', id: `history-${nanoid(10)}`, query: { threadId, before: null, limit: 200 } });
+        sent++;
+      }
+      await sleep(50);
+      peak = Math.max(peak, rssMb(pid));
+      // A server that buffers without bound is stopped here rather than left to eat the machine.
+      if (peak - baseline > 1500) break;
+    }
+    const elapsed = Date.now() - started;
+    const open = clients.filter((c) => !c.closed).length;
+    for (const client of clients) client.close();
+    await sleep(1000);
+    console.log(`RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (+${(peak - baseline).toFixed(0)} MB), ${rssMb(pid).toFixed(0)} MB 1 s after; ${sent} history requests; ${SOCKETS - open}/${SOCKETS} sockets dropped in ${elapsed} ms`);
+    assert.ok(peak - baseline < 300, `RSS grew by ${(peak - baseline).toFixed(0)} MB (bound: 300 MB)`);
+    assert.equal(open, 0, `every socket that never reads is dropped within ${LIMIT_MS} ms (${open} still open)`);
+    // The server is still there for everyone else.
+    const reader = await RawClient.open(server.socketUrl);
+    await reader.hello(circleId, { kind: 'token', token: ownerToken });
+    reader.send({ type: 'history', id: 'history-after-abuse', query: { threadId, before: null, limit: 10 } });
+    const page = await reader.next('history');
+    assert.equal(page.type === 'history' && page.page.messages.length, 10);
+    reader.close();
+  });
+});
+
+describe('history requests of one connection are answered one at a time', () => {
+  it(`refuses more than ${MAX_QUEUED_HISTORY_REQUESTS} waiting at once with rate_limited, and answers the rest`, async () => {
+    const t = await startServer();
+    try {
+      const circle = await makeCircle(t);
+      const client = await RawClient.open(t);
+      await client.hello(circle.id, circle.owner);
+      assert.equal((await client.command({ type: 'thread.create', threadId: 'queued-thread', title: 'Queued' })).ok, true);
+      const ids = Array.from({ length: MAX_QUEUED_HISTORY_REQUESTS + 4 }, (_, n) => `history-queued-${n}`);
+      // One TCP write, so the server reads every request before it has answered any.
+      const tcp = (client.socket as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      tcp.cork();
+      for (const id of ids) client.send({ type: 'history', id, query: { threadId: 'queued-thread', before: null, limit: 50 } });
+      tcp.uncork();
+      const answerOf = (id: string) => client.frames.find((f) => (f.type === 'history' || f.type === 'error') && f.id === id);
+      for (const deadline = Date.now() + 5000; !ids.every(answerOf) && Date.now() < deadline; ) await client.changed();
+      const answers = ids.map((id) => {
+        const answer = answerOf(id);
+        return answer?.type === 'history' ? 'page' : answer?.type === 'error' ? answer.error : null;
+      });
+      const pages = answers.filter((a) => a === 'page').length;
+      const refused = answers.filter((a) => typeof a === 'object' && a !== null && a.code === 'rate_limited' && (a.retryAfterMs ?? 0) > 0).length;
+      assert.equal(pages, MAX_QUEUED_HISTORY_REQUESTS, 'the queued requests are answered');
+      assert.equal(refused, 4, 'the ones beyond the queue are refused with rate_limited and a wait');
+      client.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
