@@ -4,6 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { nanoid } from 'nanoid';
 import { createHearthServer, silentLogger } from '@hearth/server';
@@ -120,6 +121,87 @@ describe('history requests of one connection are answered one at a time', () => 
       assert.equal(pages, MAX_QUEUED_HISTORY_REQUESTS, 'the queued requests are answered');
       assert.equal(refused, 4, 'the ones beyond the queue are refused with rate_limited and a wait');
       client.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+/** A raw TCP connection to the server; resolves when the server has closed it, with what it answered. */
+function rawConnection(port: number) {
+  const socket = connect({ host: '127.0.0.1', port });
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (received += chunk));
+  socket.on('error', () => {});
+  const opened = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const closed = new Promise<{ at: number; received: string }>((resolve) => socket.once('close', () => resolve({ at: Date.now(), received })));
+  return { socket, opened, closed, isClosed: () => socket.destroyed || socket.readableEnded };
+}
+
+/** Resolves with the promise's value, or 'pending' if it has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
+  return Promise.race([promise, sleep(ms).then(() => 'pending' as const)]);
+}
+
+describe('slow-loris: half-sent HTTP requests', () => {
+  it('closes a connection whose request headers do not all arrive within headersTimeoutMs', async () => {
+    const t = await startServer({ headersTimeoutMs: 400 } as Parameters<typeof startServer>[0]);
+    try {
+      const started = Date.now();
+      const loris = rawConnection(t.server.port);
+      await loris.opened;
+      loris.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+      // Keep trickling bytes: a trickle must not reset the clock.
+      const trickle = setInterval(() => loris.socket.writable && loris.socket.write('a'), 100);
+      const closed = await within(loris.closed, 4000);
+      clearInterval(trickle);
+      loris.socket.destroy();
+      assert.notEqual(closed, 'pending', 'the half-sent request is still open after 4 s');
+      assert.ok((closed as { at: number }).at - started < 2500, `closed after ${(closed as { at: number }).at - started} ms`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('caps the connections per address that have not sent a whole request, and serves again once they are gone', async () => {
+    const t = await startServer({ maxPendingRequestsPerIp: 4, headersTimeoutMs: 5000 } as Parameters<typeof startServer>[0]);
+    try {
+      const held = [];
+      for (let n = 0; n < 4; n++) {
+        const loris = rawConnection(t.server.port);
+        await loris.opened;
+        loris.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        held.push(loris);
+      }
+      await sleep(100);
+      assert.ok(held.every((l) => !l.isClosed()), 'the first four wait for their headers');
+      const fifth = rawConnection(t.server.port);
+      const refused = await within(fifth.closed, 2000);
+      assert.notEqual(refused, 'pending', 'a fifth pending connection from the same address is refused at once');
+      assert.match((refused as { received: string }).received, /^HTTP\/1\.1 429 /, 'with 429 Too Many Requests');
+      for (const loris of held) loris.socket.destroy();
+      await sleep(100);
+      const health = await fetch(`${t.server.url}/healthz`);
+      assert.equal(health.status, 200, 'the address is served again once its pending connections are gone');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('does not count a trusted proxy’s connections against one address (the proxy carries many clients)', async () => {
+    const t = await startServer({ maxPendingRequestsPerIp: 2, trustedProxies: ['127.0.0.1'] } as Parameters<typeof startServer>[0]);
+    try {
+      const held = [];
+      for (let n = 0; n < 4; n++) {
+        const loris = rawConnection(t.server.port);
+        await loris.opened;
+        loris.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        held.push(loris);
+      }
+      await sleep(200);
+      assert.ok(held.every((l) => !l.isClosed()), 'connections from a trusted proxy are not capped per address');
+      for (const loris of held) loris.socket.destroy();
     } finally {
       await t.close();
     }

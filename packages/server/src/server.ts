@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIMITS } from '@hearth/protocol';
@@ -74,6 +75,16 @@ export interface HearthServerOptions {
   /** Open sockets per client address. Default 64. */
   maxConnectionsPerIp?: number;
   /**
+   * HTTP connections per client address waiting for a whole request (headers still arriving, or idle between
+   * keep-alive requests); one more is answered 429 and closed. Connections from trusted proxies are not
+   * counted: the address is the proxy's, shared by its clients. Default 32.
+   */
+  maxPendingRequestsPerIp?: number;
+  /** Time for a request's headers to arrive whole; a half-sent request is closed after it. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time for a whole request (headers and body) to arrive. Default 30 s. */
+  requestTimeoutMs?: number;
+  /**
    * Send budget of one connection: bytes queued for its client and not yet read. Every outgoing frame obeys
    * it; a client that leaves more than this unread is dropped (it resumes from its cursor on reconnecting).
    * Default 8 MiB.
@@ -125,6 +136,12 @@ export const DEFAULT_RATE_LIMITS = {
   ip: { capacity: 300, refillPerSecond: 50 },
 } as const satisfies Record<string, BucketSpec>;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+/** A browser opens at most six connections to a host; several people behind one address stay well under. */
+export const DEFAULT_MAX_PENDING_REQUESTS_PER_IP = 32;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Idle time of a keep-alive connection between requests (Node's default, stated). */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** A few of the largest history pages, or thousands of events: a reader on a slow link never meets it. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -237,16 +254,67 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   };
 
   const handleRequest = options.handleRequest;
-  const server: Server = createServer((req, res) => {
-    const answer = async () => {
-      if (handleRequest && (await handleRequest(req, res))) return;
-      await handleHttp(req, res, httpContext);
-    };
-    answer().catch((error: unknown) => {
-      logger.error('HTTP request failed', { error, path: req.url });
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
-    });
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  // Node refuses a headers timeout longer than the request timeout.
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout);
+  const server: Server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks the two timeouts above on this interval (30 s by default), so it bounds how late they act.
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    (req, res) => {
+      const answer = async () => {
+        if (handleRequest && (await handleRequest(req, res))) return;
+        await handleHttp(req, res, httpContext);
+      };
+      answer().catch((error: unknown) => {
+        logger.error('HTTP request failed', { error, path: req.url });
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
+    },
+  );
+  // A response the client does not read (or a socket gone silent) is not held open forever.
+  server.timeout = requestTimeout;
+
+  // Per address, the connections waiting for a whole request: a client that opens many and sends each a few
+  // bytes (slow-loris) meets this cap long before the headers timeout frees them.
+  const maxPendingPerIp = options.maxPendingRequestsPerIp ?? DEFAULT_MAX_PENDING_REQUESTS_PER_IP;
+  const pendingPerIp = new Map<string, number>();
+  const pendingAddress = new WeakMap<Socket, string>();
+  const stopWaiting = (socket: Socket) => {
+    const ip = pendingAddress.get(socket);
+    if (ip === undefined) return;
+    pendingAddress.delete(socket);
+    const left = (pendingPerIp.get(ip) ?? 1) - 1;
+    if (left <= 0) pendingPerIp.delete(ip);
+    else pendingPerIp.set(ip, left);
+  };
+  const startWaiting = (socket: Socket, ip: string) => {
+    if (socket.destroyed || pendingAddress.has(socket)) return;
+    pendingAddress.set(socket, ip);
+    pendingPerIp.set(ip, (pendingPerIp.get(ip) ?? 0) + 1);
+  };
+  server.on('connection', (socket: Socket) => {
+    const ip = normalizeAddress(socket.remoteAddress ?? 'unknown');
+    if (trusted.has(ip)) return;
+    if ((pendingPerIp.get(ip) ?? 0) >= maxPendingPerIp) {
+      socket.on('error', () => socket.destroy());
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    startWaiting(socket, ip);
+    socket.once('close', () => stopWaiting(socket));
+  });
+  // Headers complete: no longer waiting. Once answered, a kept-alive connection waits for its next request.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const ip = pendingAddress.get(req.socket);
+    if (ip === undefined) return;
+    stopWaiting(req.socket);
+    res.once('finish', () => startWaiting(req.socket, ip));
   });
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, checkedOrigin: string | null) => {
@@ -270,6 +338,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    stopWaiting(socket as Socket);
     socket.on('error', () => socket.destroy());
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const { pathname } = new URL(req.url ?? '/', 'http://x');
