@@ -133,14 +133,25 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
 }
 
 /**
- * Maps a URL path to a file inside `root`, or null. Rejects `..`, NUL bytes and symbolic links that lead out
- * of the folder (the real path must stay inside the real root). A directory means its `index.html`.
+ * Whether a path (`/`-separated, or the platform's) has a segment starting with a dot: `.env`, `.git/`, an
+ * editor's `.swp`. Such files are never meant for the web, and a deploy copies them along unnoticed.
+ */
+function hasDotSegment(relative: string): boolean {
+  return relative.split(/[/\\]/).some((segment) => segment.startsWith('.'));
+}
+
+/**
+ * Maps a URL path to a file inside `root`, or null. Rejects `..`, NUL bytes, dotfiles and dot-folders (by the
+ * requested path and by the real one, so a symbolic link cannot lead to one), and symbolic links that lead
+ * out of the folder (the real path must stay inside the real root). A directory means its `index.html`.
  */
 export async function resolveInside(root: string, pathname: string): Promise<string | null> {
   if (pathname.includes('\0') || pathname.includes('\\')) return null;
+  const normalized = path.posix.normalize(`/${pathname}`);
+  if (hasDotSegment(normalized)) return null;
   const realRoot = await realpath(root).catch(() => null);
   if (!realRoot) return null;
-  let candidate = path.resolve(realRoot, `.${path.posix.normalize(`/${pathname}`)}`);
+  let candidate = path.resolve(realRoot, `.${normalized}`);
   if (candidate !== realRoot && !candidate.startsWith(realRoot + path.sep)) return null;
   try {
     let info = await stat(candidate);
@@ -150,7 +161,7 @@ export async function resolveInside(root: string, pathname: string): Promise<str
     }
     if (!info.isFile()) return null;
     const real = await realpath(candidate);
-    return real.startsWith(realRoot + path.sep) ? real : null;
+    return real.startsWith(realRoot + path.sep) && !hasDotSegment(path.relative(realRoot, real)) ? real : null;
   } catch {
     return null;
   }
