@@ -31,7 +31,7 @@ before(async () => {
   writeFileSync(path.join(site, 'public', 'docs', '.private', 'index.html'), 'DOTFILE SECRET');
   writeFileSync(path.join(site, 'public', 'docs', '.notes.txt'), 'DOTFILE SECRET');
   symlinkSync(path.join(site, 'public', '.env'), path.join(site, 'public', 'env.txt'));
-  t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'] });
+  t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'], metrics: true });
   circleWithOrigin = await makeCircle(t, { allowedOrigins: ['https://blog.example'] });
   otherCircle = await makeCircle(t);
 });

@@ -3,7 +3,7 @@
 // 127.0.0.1 and is bounded in count and time.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { nanoid } from 'nanoid';
@@ -204,6 +204,57 @@ describe('slow-loris: half-sent HTTP requests', () => {
       for (const loris of held) loris.socket.destroy();
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('/metrics and source maps are private unless configured', () => {
+  it('does not serve /metrics by default; serves it when turned on; with metricsToken, only to that bearer token', async () => {
+    const off = await startServer();
+    const on = await startServer({ metrics: true });
+    const token = `metrics-${nanoid(24)}`;
+    const guarded = await startServer({ metricsToken: token } as Parameters<typeof startServer>[0]);
+    try {
+      assert.equal((await fetch(`${off.server.url}/metrics`)).status, 404, 'off by default');
+      const open = await fetch(`${on.server.url}/metrics`);
+      assert.equal(open.status, 200);
+      assert.match(await open.text(), /^hearth_connections /m);
+      const anonymous = await fetch(`${guarded.server.url}/metrics`);
+      assert.equal(anonymous.status, 401, 'no token: 401');
+      assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer/);
+      assert.doesNotMatch(await anonymous.text(), /hearth_/);
+      assert.equal((await fetch(`${guarded.server.url}/metrics`, { headers: { Authorization: `Bearer ${token}x` } })).status, 401, 'a wrong token: 401');
+      assert.equal((await fetch(`${guarded.server.url}/metrics`, { headers: { Authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}` } })).status, 401, 'another scheme: 401');
+      const allowed = await fetch(`${guarded.server.url}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(allowed.status, 200, 'the token: 200');
+      assert.match(await allowed.text(), /^hearth_connections /m);
+    } finally {
+      await Promise.all([off.close(), on.close(), guarded.close()]);
+    }
+  });
+
+  it('does not serve source maps (of the bundle or the static folder) unless sourceMaps is on', async () => {
+    const site = tempDir('hearth-maps-');
+    writeFileSync(path.join(site, 'hearth.js'), 'console.log("bundle")');
+    writeFileSync(path.join(site, 'hearth.js.map'), '{"version":3,"sources":["SOURCE MAP"]}');
+    writeFileSync(path.join(site, 'hearth-moderation.js.map'), '{"version":3,"sources":["SOURCE MAP"]}');
+    writeFileSync(path.join(site, 'app.js'), 'export {};');
+    writeFileSync(path.join(site, 'app.js.map'), '{"version":3,"sources":["SOURCE MAP"]}');
+    const hidden = await startServer({ staticDir: site, bundleFile: path.join(site, 'hearth.js') });
+    const shown = await startServer({ staticDir: site, bundleFile: path.join(site, 'hearth.js'), sourceMaps: true } as Parameters<typeof startServer>[0]);
+    try {
+      for (const file of ['/hearth.js.map', '/hearth-moderation.js.map', '/app.js.map', '/APP.JS.MAP']) {
+        const res = await fetch(`${hidden.server.url}${file}`);
+        assert.equal(res.status, 404, `${file} → ${res.status} by default`);
+        assert.doesNotMatch(await res.text(), /SOURCE MAP/);
+      }
+      assert.equal((await fetch(`${hidden.server.url}/hearth.js`)).status, 200, 'the bundle itself is served');
+      for (const file of ['/hearth.js.map', '/hearth-moderation.js.map', '/app.js.map']) {
+        assert.equal((await fetch(`${shown.server.url}${file}`)).status, 200, `${file} with sourceMaps on`);
+      }
+    } finally {
+      await Promise.all([hidden.close(), shown.close()]);
+      rmSync(site, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,6 +33,10 @@ export interface HttpContext {
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   /** The Prometheus exposition, or null when `/metrics` is off. */
   metrics: (() => Promise<{ contentType: string; body: string }>) | null;
+  /** When set, `/metrics` is served only to `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | null;
+  /** Whether source maps (`*.map`) are served. */
+  sourceMaps?: boolean;
 }
 
 /**
@@ -114,9 +119,15 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
   }
   if (pathname === '/metrics' && ctx.metrics) {
     securityHeaders(req, res, ctx, false);
+    if (ctx.metricsToken && !bearerIs(req, ctx.metricsToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      return send(res, 401, 'unauthorized: /metrics needs its bearer token\n');
+    }
     const { contentType, body } = await ctx.metrics();
     return send(res, 200, body, contentType);
   }
+  // Source maps publish the sources: only when the operator says so, for the bundle and the static folder alike.
+  if (!ctx.sourceMaps && pathname.toLowerCase().endsWith('.map')) return notFound(req, res, ctx);
   // The drop-in and the parts it loads on demand (`hearth-moderation.js`, `hearth-fr.js`), from beside it.
   if (BUNDLE_FILE.test(pathname)) {
     if (!ctx.bundleFile) return notFound(req, res, ctx);
@@ -130,6 +141,14 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
   if (!file) return notFound(req, res, ctx);
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   return serveFile(req, res, ctx, file);
+}
+
+/** Whether the request carries `Authorization: Bearer <token>`; compared in constant time. */
+function bearerIs(req: IncomingMessage, token: string): boolean {
+  const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
+  if (!match) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
 }
 
 /**

@@ -99,8 +99,21 @@ export interface HearthServerOptions {
   gapWaitMs?: number;
   /** On `close`, how long commands in flight may take to finish before sockets close anyway. Default 10 s. */
   drainTimeoutMs?: number;
-  /** Serve Prometheus metrics at `/metrics`. Default true. */
+  /**
+   * Serve Prometheus metrics at `/metrics`. Default false: the figures (connections, commands, errors) are
+   * the operator's, not the public's. Turned on by `metricsToken` too.
+   */
   metrics?: boolean;
+  /**
+   * `/metrics` answers only requests with `Authorization: Bearer <metricsToken>` (others get 401), for a
+   * scraper that reaches the server over a network others share. At least 16 printable characters.
+   */
+  metricsToken?: string;
+  /**
+   * Serve source maps (`*.map`) of the drop-in bundle and the static folder. Default false: they publish the
+   * sources; turn them on where someone debugs the pages (`npm start` does).
+   */
+  sourceMaps?: boolean;
   /** Add process metrics (CPU, memory, event loop, GC) to `/metrics`; for a server that owns its process. Default false. */
   processMetrics?: boolean;
   now?: () => number;
@@ -153,6 +166,10 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   // A policy name goes into a header: only the characters the Trusted Types grammar allows.
   for (const name of options.trustedTypesPolicies ?? []) {
     if (!/^[A-Za-z0-9\-#=_/@.%]+$/.test(name)) throw new TypeError(`trustedTypesPolicies: ${JSON.stringify(name)} is not a policy name`);
+  }
+  // The token goes into a header comparison: printable, no spaces, long enough not to be guessed.
+  if (options.metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(options.metricsToken)) {
+    throw new TypeError('metricsToken: at least 16 printable characters, no spaces');
   }
   const logger = options.logger ?? (options.log ? loggerFromCallback(options.log) : createLogger());
   const now = options.now ?? Date.now;
@@ -225,8 +242,10 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
       checks.server = draining ? 'draining' : 'ok';
       return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
     },
+    metricsToken: options.metricsToken ?? null,
+    sourceMaps: options.sourceMaps ?? false,
     metrics:
-      options.metrics === false
+      options.metrics !== true && options.metricsToken === undefined
         ? null
         : async () => {
             metrics.brokerConnected.set(fanOut.connected() ? 1 : 0);
