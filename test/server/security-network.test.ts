@@ -258,3 +258,36 @@ describe('/metrics and source maps are private unless configured', () => {
     }
   });
 });
+
+describe('same origin is the server’s own public origin, never whatever the Host header says', () => {
+  it('refuses a WebSocket upgrade whose Origin merely matches a forged Host header', async () => {
+    const t = await startServer();
+    try {
+      const circle = await makeCircle(t);
+      await assert.rejects(RawClient.open(t, { headers: { Host: 'evil.example', Origin: 'http://evil.example' } }), /HTTP 403/, 'Origin = forged Host is not same-origin');
+      await assert.rejects(RawClient.open(t, { headers: { Host: 'evil.example:8443', Origin: 'https://evil.example:8443' } }), /HTTP 403/);
+      // The server's own address is its origin by default (127.0.0.1 and localhost at its port).
+      for (const origin of [`http://127.0.0.1:${t.server.port}`, `http://localhost:${t.server.port}`]) {
+        const page = await RawClient.open(t, { headers: { Origin: origin } });
+        await page.hello(circle.id, circle.owner);
+        page.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('takes its public origins from publicOrigins (behind a proxy), whatever Host the request names', async () => {
+    const t = await startServer({ publicOrigins: ['https://Circles.Example.org/'] } as Parameters<typeof startServer>[0]);
+    try {
+      const circle = await makeCircle(t);
+      const page = await RawClient.open(t, { headers: { Host: 'internal:8080', Origin: 'https://circles.example.org' } });
+      await page.hello(circle.id, circle.owner);
+      page.close();
+      await assert.rejects(RawClient.open(t, { headers: { Host: 'evil.example', Origin: 'https://evil.example' } }), /HTTP 403/);
+      await assert.rejects(RawClient.open(t, { headers: { Origin: `http://127.0.0.1:${t.server.port}` } }), /HTTP 403/, 'once public origins are given, they are the only same origin');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { handleHttp, type HttpContext } from './http.js';
 import { createLogger, loggerFromCallback, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { connectNatsFanOut } from './nats/nats-fanout.js';
-import { normalizeOrigin } from './origins.js';
+import { listenOrigins, normalizeOrigin, parsePublicOrigin } from './origins.js';
 import { openPostgresStorage } from './postgres/postgres-storage.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
 import { CircleService } from './service.js';
@@ -46,6 +46,12 @@ export interface HearthServerOptions {
    * `*` allows any origin.
    */
   allowedOrigins?: string[];
+  /**
+   * The origins browsers reach this server at (`https://circles.example.org` behind a TLS proxy): pages
+   * served from them are same-origin, allowed for every circle. Default: plain HTTP at the listening address
+   * and port (with `localhost` for loopback). Never taken from a request's Host header, which the client writes.
+   */
+  publicOrigins?: string[];
   /**
    * Addresses of reverse proxies whose `X-Forwarded-For` is believed. From anyone else the header is ignored,
    * so a client cannot pick the address its rate limit is counted against.
@@ -171,6 +177,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   if (options.metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(options.metricsToken)) {
     throw new TypeError('metricsToken: at least 16 printable characters, no spaces');
   }
+  const publicOrigins = (options.publicOrigins ?? []).map(parsePublicOrigin);
   const logger = options.logger ?? (options.log ? loggerFromCallback(options.log) : createLogger());
   const now = options.now ?? Date.now;
   const metrics = new ServerMetrics();
@@ -208,6 +215,8 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     onError: (error) => logger.warn('could not read events to fill a gap', { error }),
   });
   const globalOrigins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
+  // Known once the server listens (the port may be chosen then), before any upgrade can arrive.
+  let sameOrigins = new Set(publicOrigins);
   const trusted = new Set((options.trustedProxies ?? []).map(normalizeAddress));
   const maxPerIp = options.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
 
@@ -363,10 +372,10 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     const { pathname } = new URL(req.url ?? '/', 'http://x');
     if (pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     const origin = req.headers.origin ? normalizeOrigin(req.headers.origin) : null;
-    // Same-origin pages are always welcome; a cross-origin page must be allowed for some circle now and for
-    // its own circle at hello. No Origin header means no browser, so no page to protect.
-    const sameOrigin = origin !== null && req.headers.host !== undefined && origin.replace(/^https?:\/\//, '') === req.headers.host.toLowerCase();
-    const checkedOrigin = origin === null || sameOrigin ? null : origin;
+    // Pages of the server's own public origins are always welcome; any other page must be allowed for some
+    // circle now and for its own circle at hello. No Origin header means no browser, so no page to protect.
+    // Same-origin is never judged against the Host header: a client writes it, and would name its own page.
+    const checkedOrigin = origin === null || sameOrigins.has(origin) ? null : origin;
     if (checkedOrigin === null || globallyAllowed(checkedOrigin)) return accept(req, socket, head, checkedOrigin);
     anyCircleAllows(checkedOrigin).then(
       (allowed) => (allowed && !draining ? accept(req, socket, head, checkedOrigin) : refuseUpgrade(socket, 403, 'Forbidden')),
@@ -417,6 +426,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8787);
   const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  if (sameOrigins.size === 0) sameOrigins = new Set(listenOrigins(listenHost, port));
   logger.info('listening', { url: `http://${urlHost}:${port}`, storage: storage.kind, fanOut: fanOut.kind });
 
   let closing: Promise<void> | null = null;
