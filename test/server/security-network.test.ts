@@ -7,9 +7,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { nanoid } from 'nanoid';
-import { createHearthServer, silentLogger } from '@hearth/server';
+import { createHearthServer, DEFAULT_RATE_LIMITS, silentLogger } from '@hearth/server';
 import { MAX_QUEUED_HISTORY_REQUESTS } from '../../packages/server/src/connection.js';
-import { RawClient, makeCircle, sleep, startServer, tempDir } from './helpers.js';
+import type { Credentials } from '@hearth/protocol';
+import { RawClient, inviteCredentials, makeCircle, sleep, startServer, tempDir, type TestCircle, type TestServer } from './helpers.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 
 /** Resident memory of a process, in MB (Linux). */
@@ -18,10 +19,11 @@ function rssMb(pid: number): number {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) / 1024;
 }
 
-describe('one send budget per connection: a client that does not read is dropped, not buffered', () => {
+describe('a hearth-server process: one send budget per connection, and the network settings of `start`', () => {
   const SOCKETS = 20;
-  /** 400 messages of 3,900 characters: a page of 200 is about 800 KB of JSON. */
-  const MESSAGES = 400;
+  /** 200 messages of 3,900 characters: a page of them is about 800 KB of JSON. */
+  const MESSAGES = 200;
+  const metricsToken = `metrics-${nanoid(24)}`;
   let dir: string;
   let server: ServerProcess;
   let circleId: string;
@@ -44,7 +46,13 @@ describe('one send budget per connection: a client that does not read is dropped
       assert.equal(ack.ok, true);
     }
     await filler.close();
-    server = await startServerProcess(dataFile, ['--metrics', 'on']);
+    // The frame limit per address lifted: the request rate is the attacker's to choose, the server's answer is not.
+    server = await startServerProcess(dataFile, [
+      '--rate-ip', '100000/100000',
+      '--metrics-token', metricsToken,
+      '--public-origins', 'https://circles.example.org',
+      '--headers-timeout-ms', '500',
+    ]);
   });
   after(async () => {
     await server?.kill();
@@ -93,6 +101,20 @@ describe('one send budget per connection: a client that does not read is dropped
     const page = await reader.next('history');
     assert.equal(page.type === 'history' && page.page.messages.length, 10);
     reader.close();
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${metricsToken}` } })).text();
+    assert.match(metrics, new RegExp(`^hearth_slow_readers_dropped_total ${SOCKETS}$`, 'm'), 'each drop is counted');
+  });
+
+  it('takes --metrics-token, --public-origins and --headers-timeout-ms from the command line', async () => {
+    assert.equal((await fetch(`${server.url}/metrics`)).status, 401, 'the token turns /metrics on, for its bearer only');
+    assert.equal((await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${metricsToken}` } })).status, 200);
+    const page = await RawClient.open(server.socketUrl, { headers: { Host: 'internal:8080', Origin: 'https://circles.example.org' } });
+    page.close();
+    await assert.rejects(RawClient.open(server.socketUrl, { headers: { Host: 'evil.example', Origin: 'http://evil.example' } }), /HTTP 403/);
+    const loris = rawConnection(server.port);
+    await loris.opened;
+    loris.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    assert.notEqual(await within(loris.closed, 3000), 'pending', 'a half-sent request is closed after --headers-timeout-ms');
   });
 });
 
@@ -291,3 +313,64 @@ describe('same origin is the server’s own public origin, never whatever the Ho
     }
   });
 });
+
+describe('failed sign-ins are budgeted per address', () => {
+  let t: TestServer;
+  let circle: TestCircle;
+  before(async () => {
+    // 127.0.0.1 is a trusted proxy here, so each test client picks its address with X-Forwarded-For.
+    t = await startServer({ trustedProxies: ['127.0.0.1'], rateLimits: { failedSignIns: DEFAULT_RATE_LIMITS.failedSignIns } });
+    circle = await makeCircle(t, { sso: true });
+  });
+  after(() => t.close());
+
+  const from = (address: string) => RawClient.open(t, { headers: { 'X-Forwarded-For': address } });
+  const helloFrom = async (address: string, credentials: Credentials) => {
+    const client = await from(address);
+    try {
+      await client.hello(circle.id, credentials);
+      return 'welcome';
+    } catch (error) {
+      const info = error as { code: string; retryAfterMs?: number };
+      return info.code === 'rate_limited' ? `rate_limited after ${info.retryAfterMs! > 0 ? 'a wait' : 'no wait'}` : info.code;
+    } finally {
+      client.close();
+    }
+  };
+  const wrongCode = () => inviteCredentials(nanoid(21));
+
+  it('refuses an address with rate_limited after 10 wrong invite codes, even with the right code; another address is unaffected', async () => {
+    const outcomes: string[] = [];
+    for (let n = 0; n < 30; n++) outcomes.push(await helloFrom('203.0.113.7', wrongCode()));
+    assert.deepEqual(outcomes.slice(0, 10), Array(10).fill('unauthorized'), 'the first ten wrong codes are refused as such');
+    assert.deepEqual(outcomes.slice(10), Array(20).fill('rate_limited after a wait'), 'then the address is locked out');
+    assert.equal(await helloFrom('203.0.113.7', inviteCredentials(circle.inviteCode)), 'rate_limited after a wait', 'even the right code, during the lockout');
+    assert.equal(await helloFrom('203.0.113.8', inviteCredentials(circle.inviteCode)), 'welcome', 'another address joins');
+    assert.equal(await helloFrom('203.0.113.8', wrongCode()), 'unauthorized', 'and its own mistakes are its own');
+    t.clock.advance(15 * 60_000);
+    assert.equal(await helloFrom('203.0.113.7', inviteCredentials(circle.inviteCode)), 'welcome', 'the lockout ends');
+  });
+
+  it('counts bad member tokens, bad sign-on tokens and invite codes tried through preview alike', async () => {
+    for (let n = 0; n < 4; n++) assert.equal(await helloFrom('198.51.100.1', { kind: 'token', token: nanoid(32) }), 'unauthorized');
+    for (let n = 0; n < 3; n++) assert.equal(await helloFrom('198.51.100.1', { kind: 'sso', jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', acceptNorms: true }), 'unauthorized');
+    const previewer = await from('198.51.100.1');
+    for (let n = 0; n < 3; n++) {
+      previewer.send({ type: 'preview', id: `preview-${nanoid(8)}`, circle: circle.id, invite: nanoid(21) });
+      const answer = await previewer.nextOf(['preview', 'error']);
+      assert.equal(answer.type === 'error' && answer.error.code, 'unauthorized');
+    }
+    previewer.send({ type: 'preview', id: `preview-${nanoid(8)}`, circle: circle.id, invite: circle.inviteCode });
+    const locked = await previewer.nextOf(['preview', 'error']);
+    assert.equal(locked.type === 'error' && locked.error.code, 'rate_limited', 'a preview is refused during the lockout too');
+    previewer.close();
+    assert.equal(await helloFrom('198.51.100.1', circle.owner), 'rate_limited after a wait', 'ten failures of any kind lock the address');
+  });
+
+  it('does not count a successful sign-in: a member who joins and comes back many times is never locked out', async () => {
+    const joined = await helloFrom('192.0.2.50', inviteCredentials(circle.inviteCode));
+    assert.equal(joined, 'welcome');
+    for (let n = 0; n < 15; n++) assert.equal(await helloFrom('192.0.2.50', circle.owner), 'welcome');
+  });
+});
+

@@ -17,6 +17,11 @@ export interface ConnectionHost {
   service: CircleService;
   feeds: CircleFeeds;
   ipLimiter: RateLimiter;
+  /**
+   * Failed sign-ins per client address (an unknown invite code, a bad member or sign-on token): a token is
+   * taken per failure, and an address with none left may not try at all until one is back.
+   */
+  signInFailures: RateLimiter;
   /** Whether a page of `origin` may use `circleId` (null origin: not a browser, always allowed). */
   originAllowed(origin: string | null, circleId: string): Promise<boolean>;
   /**
@@ -206,9 +211,32 @@ export class Connection {
   async #preview(id: string, circleId: string, invite: string | null): Promise<void> {
     try {
       if (!(await this.host.originAllowed(this.origin, circleId))) throw new HearthError('forbidden', `this circle cannot be embedded on ${this.origin}`);
-      this.#send({ v: PROTOCOL_VERSION, type: 'preview', id, circle: await this.host.service.preview(circleId, invite) });
+      // A preview checks an invite code, so it is a way to guess one: budgeted like a sign-in.
+      this.#refuseLockedOut();
+      const circle = await this.#countingFailures(() => this.host.service.preview(circleId, invite));
+      this.#send({ v: PROTOCOL_VERSION, type: 'preview', id, circle });
     } catch (error) {
       this.#error(infoOf(error, this.host), id);
+    }
+  }
+
+  /** Throws `rate_limited` while this address has used up its failed sign-ins; the wait says for how long. */
+  #refuseLockedOut(): void {
+    const retryAfterMs = this.host.signInFailures.wait(this.ip);
+    if (retryAfterMs > 0) throw new HearthError('rate_limited', 'too many failed sign-in attempts from your address: try again later', { retryAfterMs });
+  }
+
+  /**
+   * Runs a credential check and counts its failure against this address. Only `unauthorized` counts (the
+   * credentials are not valid: what guessing meets); a right code that is expired or a full circle does not,
+   * and a success costs nothing, so a member who signs in often is never locked out.
+   */
+  async #countingFailures<T>(check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof HearthError && error.code === 'unauthorized') this.host.signInFailures.take(this.ip);
+      throw error;
     }
   }
 
@@ -219,6 +247,7 @@ export class Connection {
         return this.fail({ code: 'forbidden', message: `this circle cannot be embedded on ${this.origin}` });
       }
       if (this.#state !== 'entering') return;
+      this.#refuseLockedOut();
       // Join the circle's feed before reading the session, buffering: whatever commits after the session's
       // snapshot reaches the stream, and what the snapshot already holds is dropped by seq.
       const stream = new SeqStream({
@@ -232,7 +261,7 @@ export class Connection {
       });
       this.#stream = stream;
       this.#leaveFeed = this.host.feeds.join(circleId, (events, publishedAt) => stream.offer(events, publishedAt));
-      const entry = await this.host.service.enter(circleId, credentials, cursor);
+      const entry = await this.#countingFailures(() => this.host.service.enter(circleId, credentials, cursor));
       if (this.#state !== 'entering') return; // the socket closed while signing in
       this.#circleId = circleId;
       this.#member = entry.member;

@@ -77,6 +77,12 @@ export interface HearthServerOptions {
     member?: BucketSpec;
     /** Frames per client address, all members and sockets together. Default 300 at once, 50 per second. */
     ip?: BucketSpec;
+    /**
+     * Failed sign-ins per client address (unknown invite code, bad member or sign-on token, also through a
+     * preview): once used up, the address may not sign in at all, right code or not, until the bucket refills.
+     * Default 10 at once, then one a minute.
+     */
+    failedSignIns?: BucketSpec;
   };
   /** Open sockets per client address. Default 64. */
   maxConnectionsPerIp?: number;
@@ -153,6 +159,7 @@ export interface HearthServer {
 export const DEFAULT_RATE_LIMITS = {
   member: { capacity: 20, refillPerSecond: 2 },
   ip: { capacity: 300, refillPerSecond: 50 },
+  failedSignIns: { capacity: 10, refillPerSecond: 1 / 60 },
 } as const satisfies Record<string, BucketSpec>;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
 /** A browser opens at most six connections to a host; several people behind one address stay well under. */
@@ -228,6 +235,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     service,
     feeds,
     ipLimiter: new RateLimiter(options.rateLimits?.ip ?? DEFAULT_RATE_LIMITS.ip, now),
+    signInFailures: new RateLimiter(options.rateLimits?.failedSignIns ?? DEFAULT_RATE_LIMITS.failedSignIns, now),
     originAllowed: async (origin, circleId) => origin === null || globallyAllowed(origin) || (await circleAllows(circleId, origin)),
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     logger,
@@ -401,6 +409,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   const sweep = setInterval(() => {
     service.memberLimiter?.sweep();
     host.ipLimiter.sweep();
+    host.signInFailures.sweep();
   }, 60_000);
   sweep.unref();
   const stopBrokerWatch = fanOut.onResync(() => metrics.brokerConnected.set(fanOut.connected() ? 1 : 0));
