@@ -211,6 +211,26 @@ describe('slow-loris: half-sent HTTP requests', () => {
     }
   });
 
+  it('leaves a quiet streaming response of the site’s own routes open past the timeouts (server-sent events)', async () => {
+    const t = await startServer({
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 300,
+      handleRequest(req, res) {
+        if (req.url !== '/site/events') return false;
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(': connected\n\n');
+        setTimeout(() => res.end('data: late\n\n'), 1500);
+        return true;
+      },
+    } as Parameters<typeof startServer>[0]);
+    try {
+      const events = await fetch(`${t.server.url}/site/events`);
+      assert.equal(await events.text(), ': connected\n\ndata: late\n\n', 'the stream was not cut while it was quiet');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('does not count a trusted proxy’s connections against one address (the proxy carries many clients)', async () => {
     const t = await startServer({ maxPendingRequestsPerIp: 2, trustedProxies: ['127.0.0.1'] } as Parameters<typeof startServer>[0]);
     try {

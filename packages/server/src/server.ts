@@ -313,8 +313,8 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
       });
     },
   );
-  // A response the client does not read (or a socket gone silent) is not held open forever.
-  server.timeout = requestTimeout;
+  // No inactivity timeout on sockets (Node's default, kept): a site's own routes (`handleRequest`) may stream a
+  // response that stays quiet for minutes, such as server-sent events.
 
   // Per address, the connections waiting for a whole request: a client that opens many and sends each a few
   // bytes (slow-loris) meets this cap long before the headers timeout frees them.
