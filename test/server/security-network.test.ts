@@ -387,6 +387,17 @@ describe('failed sign-ins are budgeted per address', () => {
     assert.equal(await helloFrom('198.51.100.1', circle.owner), 'rate_limited after a wait', 'ten failures of any kind lock the address');
   });
 
+  it('does not count a preview without an invite code: a gate asking what an invite-only circle shows is no guess', async () => {
+    const gate = await from('192.0.2.60');
+    for (let n = 0; n < 15; n++) {
+      gate.send({ type: 'preview', id: `preview-${nanoid(8)}`, circle: circle.id });
+      const answer = await gate.nextOf(['preview', 'error']);
+      assert.equal(answer.type === 'error' && answer.error.code, 'unauthorized', 'an invite-only circle shows nothing without a code');
+    }
+    gate.close();
+    assert.equal(await helloFrom('192.0.2.60', inviteCredentials(circle.inviteCode)), 'welcome');
+  });
+
   it('does not count a successful sign-in: a member who joins and comes back many times is never locked out', async () => {
     const joined = await helloFrom('192.0.2.50', inviteCredentials(circle.inviteCode));
     assert.equal(joined, 'welcome');

@@ -211,9 +211,11 @@ export class Connection {
   async #preview(id: string, circleId: string, invite: string | null): Promise<void> {
     try {
       if (!(await this.host.originAllowed(this.origin, circleId))) throw new HearthError('forbidden', `this circle cannot be embedded on ${this.origin}`);
-      // A preview checks an invite code, so it is a way to guess one: budgeted like a sign-in.
-      this.#refuseLockedOut();
-      const circle = await this.#countingFailures(() => this.host.service.preview(circleId, invite));
+      // A preview with an invite code checks it, so it is a way to guess one: budgeted like a sign-in. One
+      // without a code guesses nothing (an invite-only circle answers `unauthorized` to every such gate).
+      const preview = () => this.host.service.preview(circleId, invite);
+      if (invite !== null) this.#refuseLockedOut();
+      const circle = invite === null ? await preview() : await this.#countingFailures(preview);
       this.#send({ v: PROTOCOL_VERSION, type: 'preview', id, circle });
     } catch (error) {
       this.#error(infoOf(error, this.host), id);
