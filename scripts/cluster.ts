@@ -29,7 +29,7 @@ if (!Number.isInteger(count) || count < 1) throw new Error('--processes must be 
 const pg = await startThrowawayPostgres();
 const nats = await startThrowawayNats();
 const database = await pg.createDatabase('hearth');
-const servers = await startHearthProcesses(count, { database, nats: nats.url, source: !values.built, args: ['--log-format', 'text', ...positionals] });
+const servers = await startHearthProcesses(count, { database, nats: nats.url, source: !values.built, args: ['--log-format', 'text', '--metrics', 'on', ...positionals] });
 const balancer = await startBalancer(servers.map((s) => ({ port: s.port })));
 
 // A demo circle, created the way `hearth-server circle create --database …` does.

@@ -58,6 +58,8 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<DemoSite>
     bundleFile: path.join(root, 'packages/elements/dist/hearth.js'),
     // The Vue example: Vue 3 creates a Trusted Types policy named `vue`.
     trustedTypesPolicies: ['vue'],
+    // A development demo on this machine: the bundle's source maps help whoever debugs the examples.
+    sourceMaps: true,
     handleRequest: async (req, res) => (await hostBackend(req, res)) || (await exampleBackend.handle(req, res)),
     ...(options.log ? { log: options.log } : { logger: createLogger({ format: 'text' }) }),
   });

@@ -15,7 +15,7 @@ import { startFaultProxy, type FaultOptions } from '../support/fault-proxy.js';
 import type { ChaosBackend } from '../chaos/converge.js';
 
 /** Limits high enough that the suites measure faults, not the rate limiter (tested in test/server). */
-export const UNLIMITED = ['--rate-member', '1000000/1000000', '--rate-ip', '1000000/1000000', '--max-connections-per-ip', '100000'];
+export const UNLIMITED = ['--rate-member', '1000000/1000000', '--rate-ip', '1000000/1000000', '--rate-failed-sign-ins', '1000000/1000000', '--max-connections-per-ip', '100000'];
 
 export interface RealServer {
   readonly dataFile: string;

@@ -54,7 +54,7 @@ before(async () => {
     database,
     nats: nats.url,
     // Bursts on purpose; the limits are tested below and in abuse.test.ts.
-    args: ['--rate-member', '1000/1000', '--rate-ip', '100000/100000', '--drain-timeout-ms', '5000'],
+    args: ['--rate-member', '1000/1000', '--rate-ip', '100000/100000', '--drain-timeout-ms', '5000', '--metrics', 'on'],
   });
   balancer = await startBalancer(processes.map((p) => ({ port: p.port })));
 });
@@ -209,7 +209,7 @@ describe('three server processes on one PostgreSQL and one NATS', { timeout: 180
 
   it('keeps going through a NATS outage: readiness says so, posts still commit, everyone catches up after', async () => {
     const survivor = processes[0]!;
-    const [second] = await startHearthProcesses(1, { database, nats: nats.url, args: ['--rate-member', '1000/1000', '--rate-ip', '100000/100000'] });
+    const [second] = await startHearthProcesses(1, { database, nats: nats.url, args: ['--rate-member', '1000/1000', '--rate-ip', '100000/100000', '--metrics', 'on'] });
     processes.push(second!);
     const onSecond = createCircleClient({
       transport: createWebSocketTransport({ url: second!.url, WebSocket: WebSocket as unknown as SocketConstructor }),

@@ -23,7 +23,15 @@ before(async () => {
   writeFileSync(path.join(site, 'hearth.js'), 'console.log("bundle")');
   writeFileSync(path.join(site, 'hearth-moderation.js'), 'console.log("moderation part")');
   symlinkSync(path.join(site, 'secret.txt'), path.join(site, 'public', 'link.txt'));
-  t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'] });
+  // Dotfiles a deploy can leave in a served folder: environment secrets, a repository, an editor's backup.
+  mkdirSync(path.join(site, 'public', '.git'), { recursive: true });
+  mkdirSync(path.join(site, 'public', 'docs', '.private'), { recursive: true });
+  writeFileSync(path.join(site, 'public', '.env'), 'DOTFILE SECRET');
+  writeFileSync(path.join(site, 'public', '.git', 'config'), 'DOTFILE SECRET');
+  writeFileSync(path.join(site, 'public', 'docs', '.private', 'index.html'), 'DOTFILE SECRET');
+  writeFileSync(path.join(site, 'public', 'docs', '.notes.txt'), 'DOTFILE SECRET');
+  symlinkSync(path.join(site, 'public', '.env'), path.join(site, 'public', 'env.txt'));
+  t = await startServer({ staticDir: path.join(site, 'public'), bundleFile: path.join(site, 'hearth.js'), allowedOrigins: ['https://everywhere.example'], metrics: true });
   circleWithOrigin = await makeCircle(t, { allowedOrigins: ['https://blog.example'] });
   otherCircle = await makeCircle(t);
 });
@@ -67,6 +75,15 @@ describe('HTTP', () => {
       assert.ok(res.status === 404 || res.status === 400, `${attempt} → ${res.status}`);
       assert.ok(!res.body.includes('TOP SECRET'), `${attempt} leaked the file`);
     }
+  });
+
+  it('never serves a path with a segment starting with a dot (/.env, /.git/config, hidden folders)', async () => {
+    for (const attempt of ['/.env', '/.git/config', '/.git/', '/docs/.private/', '/docs/.private/index.html', '/docs/.notes.txt', '/%2eenv', '/docs/%2Enotes.txt', '/.well-known/../.env', '/docs/./.notes.txt', '/env.txt']) {
+      const res = await get(attempt);
+      assert.equal(res.status, 404, `${attempt} → ${res.status}`);
+      assert.ok(!res.body.includes('DOTFILE SECRET'), `${attempt} leaked a dotfile`);
+    }
+    assert.equal((await get('/docs/')).status, 200, 'the folder beside them is still served');
   });
 
   it('serves /hearth.js loadable by allowed cross-origin pages, and /healthz', async () => {

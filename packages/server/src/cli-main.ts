@@ -108,33 +108,52 @@ const COMMANDS: Record<string, Command> = {
   --nats URL                NATS server(s), comma-separated (nats://host:4222): events committed by one process
                             reach the members connected to the others; use it with --database
   --pool-size N             PostgreSQL connections of this process (default 10)
+  --public-origins LIST     comma-separated origins browsers reach this server at (e.g. https://circles.example.org
+                            behind a TLS proxy); their pages are same-origin (default: http:// at --host and --port,
+                            with localhost for 127.0.0.1). The request's Host header is never trusted for this.
   --allowed-origins LIST    comma-separated origins whose pages may embed every circle (e.g. https://blog.example.org)
   --trusted-proxies LIST    comma-separated proxy addresses whose X-Forwarded-For is believed
-  --static DIR              folder to serve at /
+  --static DIR              folder to serve at / (names starting with a dot are never served)
   --bundle FILE             drop-in bundle to serve at /hearth.js
+  --source-maps on|off      serve source maps (*.map) of the bundle and the static folder (default off)
   --rate-member BURST/RATE  commands per member: burst, then per second (default 20/2)
   --rate-ip BURST/RATE      frames per client address (default 300/50)
+  --rate-failed-sign-ins BURST/RATE
+                            failed sign-ins (wrong invite code or token) per client address before it is refused
+                            for a while (default 10/0.0167: ten, then one a minute)
   --max-connections-per-ip N  open sockets per client address (default 64)
+  --max-pending-requests-per-ip N
+                            HTTP connections per client address waiting for a whole request (default 32)
+  --headers-timeout-ms N    time for a request's headers to arrive whole (default 10000)
   --log-format FORMAT       json (default: one JSON object per line on standard error) or text
-  --metrics on|off          Prometheus metrics at /metrics (default on)
+  --metrics on|off          Prometheus metrics at /metrics (default off)
+  --metrics-token TOKEN     /metrics only with Authorization: Bearer TOKEN (default: $HEARTH_METRICS_TOKEN;
+                            turns metrics on; at least 16 characters)
   --drain-timeout-ms N      on SIGTERM/SIGINT, how long commands in flight may take before sockets close (default 10000)
 
-Endpoints besides the app: /healthz (alive), /readyz (store and broker reachable, not shutting down), /metrics.
+Endpoints besides the app: /healthz (alive), /readyz (store and broker reachable, not shutting down), /metrics
+(when turned on).
 SIGTERM or SIGINT drains: readiness turns 503, commands in flight are answered, clients are asked to reconnect.
 `,
     options: {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      'public-origins': { type: 'string' },
       'allowed-origins': { type: 'string' },
       'trusted-proxies': { type: 'string' },
       static: { type: 'string' },
       bundle: { type: 'string' },
+      'source-maps': { type: 'string' },
       'rate-member': { type: 'string' },
       'rate-ip': { type: 'string' },
+      'rate-failed-sign-ins': { type: 'string' },
       'max-connections-per-ip': { type: 'string' },
+      'max-pending-requests-per-ip': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
       'pool-size': { type: 'string' },
       'log-format': { type: 'string' },
       metrics: { type: 'string' },
+      'metrics-token': { type: 'string' },
       'drain-timeout-ms': { type: 'string' },
     },
     async run(values, io) {
@@ -143,8 +162,16 @@ SIGTERM or SIGINT drains: readiness turns 503, commands in flight are answered, 
       const port = int(values.port, 'port') ?? 8787;
       const format = str(values['log-format']) ?? 'json';
       if (format !== 'json' && format !== 'text') throw new UsageError('--log-format must be json or text');
-      const metrics = str(values.metrics) ?? 'on';
+      const metricsToken = str(values['metrics-token']) ?? (process.env.HEARTH_METRICS_TOKEN || undefined);
+      const metrics = str(values.metrics) ?? (metricsToken !== undefined ? 'on' : 'off');
       if (metrics !== 'on' && metrics !== 'off') throw new UsageError('--metrics must be on or off');
+      if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) throw new UsageError('--metrics-token must be at least 16 characters, no spaces');
+      const sourceMaps = str(values['source-maps']) ?? 'off';
+      if (sourceMaps !== 'on' && sourceMaps !== 'off') throw new UsageError('--source-maps must be on or off');
+      const publicOrigins = list(values['public-origins']);
+      for (const origin of publicOrigins) {
+        if (!/^https?:\/\/[^\s/]+\/?$/.test(origin)) throw new UsageError(`--public-origins takes origins such as https://circles.example.org, not ${JSON.stringify(origin)}`);
+      }
       const logger = createLogger({ format });
       let server;
       try {
@@ -154,7 +181,10 @@ SIGTERM or SIGINT drains: readiness turns 503, commands in flight are answered, 
           ...(values['pool-size'] !== undefined ? { poolSize: int(values['pool-size'], 'pool-size')! } : {}),
           logger,
           metrics: metrics === 'on',
+          ...(metrics === 'on' && metricsToken !== undefined ? { metricsToken } : {}),
           processMetrics: metrics === 'on',
+          sourceMaps: sourceMaps === 'on',
+          ...(publicOrigins.length > 0 ? { publicOrigins } : {}),
           drainTimeoutMs: int(values['drain-timeout-ms'], 'drain-timeout-ms') ?? 10_000,
           port,
           host: str(values.host) ?? '127.0.0.1',
@@ -162,8 +192,14 @@ SIGTERM or SIGINT drains: readiness turns 503, commands in flight are answered, 
           trustedProxies: list(values['trusted-proxies']),
           staticDir: str(values.static) ?? null,
           bundleFile: str(values.bundle) ?? null,
-          rateLimits: { member: bucket(values['rate-member'], 'rate-member', DEFAULT_RATE_LIMITS.member), ip: bucket(values['rate-ip'], 'rate-ip', DEFAULT_RATE_LIMITS.ip) },
+          rateLimits: {
+            member: bucket(values['rate-member'], 'rate-member', DEFAULT_RATE_LIMITS.member),
+            ip: bucket(values['rate-ip'], 'rate-ip', DEFAULT_RATE_LIMITS.ip),
+            failedSignIns: bucket(values['rate-failed-sign-ins'], 'rate-failed-sign-ins', DEFAULT_RATE_LIMITS.failedSignIns),
+          },
           maxConnectionsPerIp: int(values['max-connections-per-ip'], 'max-connections-per-ip') ?? DEFAULT_MAX_CONNECTIONS_PER_IP,
+          ...(values['max-pending-requests-per-ip'] !== undefined ? { maxPendingRequestsPerIp: int(values['max-pending-requests-per-ip'], 'max-pending-requests-per-ip')! } : {}),
+          ...(values['headers-timeout-ms'] !== undefined ? { headersTimeoutMs: int(values['headers-timeout-ms'], 'headers-timeout-ms')! } : {}),
         });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -17,9 +17,17 @@ export interface ConnectionHost {
   service: CircleService;
   feeds: CircleFeeds;
   ipLimiter: RateLimiter;
+  /**
+   * Failed sign-ins per client address (an unknown invite code, a bad member or sign-on token): a token is
+   * taken per failure, and an address with none left may not try at all until one is back.
+   */
+  signInFailures: RateLimiter;
   /** Whether a page of `origin` may use `circleId` (null origin: not a browser, always allowed). */
   originAllowed(origin: string | null, circleId: string): Promise<boolean>;
-  /** Close a connection whose client reads too slowly once this much is queued. */
+  /**
+   * The send budget of one connection: bytes queued for a client that has not read them yet. Every outgoing
+   * frame obeys it; a frame that finds more than this queued drops the connection instead of adding to it.
+   */
   maxBufferedBytes: number;
   logger: Logger;
   metrics: ServerMetrics;
@@ -27,6 +35,12 @@ export interface ConnectionHost {
 
 /** Close codes: 1000 after a fatal error frame (the frame says why), 1001 when the server stops. */
 export const CLOSE_AFTER_ERROR = 4000;
+
+/**
+ * History requests of one connection waiting for their turn (they are answered one at a time, so a
+ * connection holds at most one page in memory before it is written); more than this are refused.
+ */
+export const MAX_QUEUED_HISTORY_REQUESTS = 8;
 
 type State = 'greeting' | 'entering' | 'open' | 'closed';
 
@@ -47,6 +61,9 @@ export class Connection {
   #commands: Promise<void> = Promise.resolve();
   #inFlight = 0;
   #settled: (() => void)[] = [];
+  /** History requests run one after another (the tail of their queue), and how many wait or run. */
+  #histories: Promise<void> = Promise.resolve();
+  #historiesQueued = 0;
   /** Set while the server shuts down: frames are no longer handled. */
   #draining = false;
   /** Set by the heartbeat; a socket that misses a whole interval is dropped. */
@@ -139,11 +156,10 @@ export class Connection {
       }
       case 'history': {
         if (this.#state !== 'open') return this.#error({ code: 'unauthorized', message: 'say hello before asking for history' }, frame.id);
-        this.host.service.history(this.#circleId!, this.#member!.id, frame.query).then(
-          (page) => this.#send({ v: PROTOCOL_VERSION, type: 'history', id: frame.id, page }),
-          (error: unknown) => this.#error(infoOf(error, this.host), frame.id),
-        );
-        return;
+        if (this.#historiesQueued >= MAX_QUEUED_HISTORY_REQUESTS) {
+          return this.#error({ code: 'rate_limited', message: 'too many history requests at once: wait for the answers', retryAfterMs: 1000 }, frame.id);
+        }
+        return this.#queueHistory(frame.id, frame.query);
       }
     }
   }
@@ -172,13 +188,57 @@ export class Connection {
     });
   }
 
+  /**
+   * Answers history requests one at a time: a page can be large, and pages read faster than the client takes
+   * them would pile up in memory before the send budget could see them.
+   */
+  #queueHistory(id: string, query: Extract<ClientFrame, { type: 'history' }>['query']): void {
+    this.#historiesQueued += 1;
+    this.#histories = this.#histories.then(async () => {
+      try {
+        if (this.#state !== 'open') return;
+        const page = await this.host.service.history(this.#circleId!, this.#member!.id, query);
+        this.#send({ v: PROTOCOL_VERSION, type: 'history', id, page });
+      } catch (error) {
+        this.#error(infoOf(error, this.host), id);
+      } finally {
+        this.#historiesQueued -= 1;
+      }
+    });
+  }
+
   /** The public circle for someone about to join; the connection stays as it was (the client closes it). */
   async #preview(id: string, circleId: string, invite: string | null): Promise<void> {
     try {
       if (!(await this.host.originAllowed(this.origin, circleId))) throw new HearthError('forbidden', `this circle cannot be embedded on ${this.origin}`);
-      this.#send({ v: PROTOCOL_VERSION, type: 'preview', id, circle: await this.host.service.preview(circleId, invite) });
+      // A preview with an invite code checks it, so it is a way to guess one: budgeted like a sign-in. One
+      // without a code guesses nothing (an invite-only circle answers `unauthorized` to every such gate).
+      const preview = () => this.host.service.preview(circleId, invite);
+      if (invite !== null) this.#refuseLockedOut();
+      const circle = invite === null ? await preview() : await this.#countingFailures(preview);
+      this.#send({ v: PROTOCOL_VERSION, type: 'preview', id, circle });
     } catch (error) {
       this.#error(infoOf(error, this.host), id);
+    }
+  }
+
+  /** Throws `rate_limited` while this address has used up its failed sign-ins; the wait says for how long. */
+  #refuseLockedOut(): void {
+    const retryAfterMs = this.host.signInFailures.wait(this.ip);
+    if (retryAfterMs > 0) throw new HearthError('rate_limited', 'too many failed sign-in attempts from your address: try again later', { retryAfterMs });
+  }
+
+  /**
+   * Runs a credential check and counts its failure against this address. Only `unauthorized` counts (the
+   * credentials are not valid: what guessing meets); a right code that is expired or a full circle does not,
+   * and a success costs nothing, so a member who signs in often is never locked out.
+   */
+  async #countingFailures<T>(check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof HearthError && error.code === 'unauthorized') this.host.signInFailures.take(this.ip);
+      throw error;
     }
   }
 
@@ -189,6 +249,7 @@ export class Connection {
         return this.fail({ code: 'forbidden', message: `this circle cannot be embedded on ${this.origin}` });
       }
       if (this.#state !== 'entering') return;
+      this.#refuseLockedOut();
       // Join the circle's feed before reading the session, buffering: whatever commits after the session's
       // snapshot reaches the stream, and what the snapshot already holds is dropped by seq.
       const stream = new SeqStream({
@@ -202,7 +263,7 @@ export class Connection {
       });
       this.#stream = stream;
       this.#leaveFeed = this.host.feeds.join(circleId, (events, publishedAt) => stream.offer(events, publishedAt));
-      const entry = await this.host.service.enter(circleId, credentials, cursor);
+      const entry = await this.#countingFailures(() => this.host.service.enter(circleId, credentials, cursor));
       if (this.#state !== 'entering') return; // the socket closed while signing in
       this.#circleId = circleId;
       this.#member = entry.member;
@@ -233,10 +294,6 @@ export class Connection {
       }
     } finally {
       tcp?.uncork();
-    }
-    if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
-      // The client cannot keep up; it resumes from its cursor when it reconnects.
-      this.fail({ code: 'unavailable', message: 'the connection fell too far behind' });
     }
   }
 
@@ -279,9 +336,25 @@ export class Connection {
     this.#sendText(JSON.stringify(frame));
   }
 
+  /**
+   * The one way a frame leaves, so every frame (events, acks, errors, history pages, previews, the welcome)
+   * obeys the send budget. A client that leaves more than the budget unread is dropped: its queue is freed at
+   * once instead of growing with every frame it asks for, and it resumes from its cursor when it reconnects.
+   * The check comes before the write, so one large frame to a client that reads is never mistaken for a
+   * slow reader; what one connection holds is at most the budget plus one frame.
+   */
   #sendText(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.host.maxBufferedBytes) return this.#dropSlowReader();
     this.socket.send(text);
+  }
+
+  #dropSlowReader(): void {
+    this.host.metrics.slowReadersDropped.inc();
+    this.host.logger.warn('dropped a connection that did not read what it was sent', { bufferedBytes: this.socket.bufferedAmount });
+    this.#closed();
+    // Not a close handshake: its frame would wait behind everything the client is not reading.
+    this.socket.terminate();
   }
 
   #closed(): void {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,6 +33,10 @@ export interface HttpContext {
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   /** The Prometheus exposition, or null when `/metrics` is off. */
   metrics: (() => Promise<{ contentType: string; body: string }>) | null;
+  /** When set, `/metrics` is served only to `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | null;
+  /** Whether source maps (`*.map`) are served. */
+  sourceMaps?: boolean;
 }
 
 /**
@@ -114,9 +119,15 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
   }
   if (pathname === '/metrics' && ctx.metrics) {
     securityHeaders(req, res, ctx, false);
+    if (ctx.metricsToken && !bearerIs(req, ctx.metricsToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      return send(res, 401, 'unauthorized: /metrics needs its bearer token\n');
+    }
     const { contentType, body } = await ctx.metrics();
     return send(res, 200, body, contentType);
   }
+  // Source maps publish the sources: only when the operator says so, for the bundle and the static folder alike.
+  if (!ctx.sourceMaps && pathname.toLowerCase().endsWith('.map')) return notFound(req, res, ctx);
   // The drop-in and the parts it loads on demand (`hearth-moderation.js`, `hearth-fr.js`), from beside it.
   if (BUNDLE_FILE.test(pathname)) {
     if (!ctx.bundleFile) return notFound(req, res, ctx);
@@ -132,15 +143,34 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
   return serveFile(req, res, ctx, file);
 }
 
+/** Whether the request carries `Authorization: Bearer <token>`; compared in constant time. */
+function bearerIs(req: IncomingMessage, token: string): boolean {
+  const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
+  if (!match) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
+
 /**
- * Maps a URL path to a file inside `root`, or null. Rejects `..`, NUL bytes and symbolic links that lead out
- * of the folder (the real path must stay inside the real root). A directory means its `index.html`.
+ * Whether a path (`/`-separated, or the platform's) has a segment starting with a dot: `.env`, `.git/`, an
+ * editor's `.swp`. Such files are never meant for the web, and a deploy copies them along unnoticed.
+ */
+function hasDotSegment(relative: string): boolean {
+  return relative.split(/[/\\]/).some((segment) => segment.startsWith('.'));
+}
+
+/**
+ * Maps a URL path to a file inside `root`, or null. Rejects `..`, NUL bytes, dotfiles and dot-folders (by the
+ * requested path and by the real one, so a symbolic link cannot lead to one), and symbolic links that lead
+ * out of the folder (the real path must stay inside the real root). A directory means its `index.html`.
  */
 export async function resolveInside(root: string, pathname: string): Promise<string | null> {
   if (pathname.includes('\0') || pathname.includes('\\')) return null;
+  const normalized = path.posix.normalize(`/${pathname}`);
+  if (hasDotSegment(normalized)) return null;
   const realRoot = await realpath(root).catch(() => null);
   if (!realRoot) return null;
-  let candidate = path.resolve(realRoot, `.${path.posix.normalize(`/${pathname}`)}`);
+  let candidate = path.resolve(realRoot, `.${normalized}`);
   if (candidate !== realRoot && !candidate.startsWith(realRoot + path.sep)) return null;
   try {
     let info = await stat(candidate);
@@ -150,7 +180,7 @@ export async function resolveInside(root: string, pathname: string): Promise<str
     }
     if (!info.isFile()) return null;
     const real = await realpath(candidate);
-    return real.startsWith(realRoot + path.sep) ? real : null;
+    return real.startsWith(realRoot + path.sep) && !hasDotSegment(path.relative(realRoot, real)) ? real : null;
   } catch {
     return null;
   }

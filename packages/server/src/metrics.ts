@@ -29,6 +29,12 @@ export class ServerMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
+  /** Connections dropped because their client left more than the send budget unread. */
+  readonly slowReadersDropped = new Counter({
+    name: 'hearth_slow_readers_dropped_total',
+    help: 'Connections dropped because their client left more than the send budget unread',
+    registers: [this.registry],
+  });
   readonly gapFills = new Counter({
     name: 'hearth_fanout_gap_fills_total',
     help: 'Events read from storage because fan-out delivered them late or not at all',

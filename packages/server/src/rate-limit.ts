@@ -43,6 +43,11 @@ export class RateLimiter {
     return wait;
   }
 
+  /** How many ms until `cost` tokens are there (0: now), without taking any. */
+  wait(key: string, cost = 1): number {
+    return takeFromBucket(this.#buckets.get(key), this.spec, this.now(), cost).wait;
+  }
+
   /** Gives back tokens taken for something that did not happen after all (a shared limit refused it). */
   refund(key: string, cost = 1): void {
     const bucket = this.#buckets.get(key);

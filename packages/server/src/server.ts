@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIMITS } from '@hearth/protocol';
@@ -9,7 +10,7 @@ import { handleHttp, type HttpContext } from './http.js';
 import { createLogger, loggerFromCallback, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { connectNatsFanOut } from './nats/nats-fanout.js';
-import { normalizeOrigin } from './origins.js';
+import { listenOrigins, normalizeOrigin, parsePublicOrigin } from './origins.js';
 import { openPostgresStorage } from './postgres/postgres-storage.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
 import { CircleService } from './service.js';
@@ -46,6 +47,12 @@ export interface HearthServerOptions {
    */
   allowedOrigins?: string[];
   /**
+   * The origins browsers reach this server at (`https://circles.example.org` behind a TLS proxy): pages
+   * served from them are same-origin, allowed for every circle. Default: plain HTTP at the listening address
+   * and port (with `localhost` for loopback). Never taken from a request's Host header, which the client writes.
+   */
+  publicOrigins?: string[];
+  /**
    * Addresses of reverse proxies whose `X-Forwarded-For` is believed. From anyone else the header is ignored,
    * so a client cannot pick the address its rate limit is counted against.
    */
@@ -70,9 +77,31 @@ export interface HearthServerOptions {
     member?: BucketSpec;
     /** Frames per client address, all members and sockets together. Default 300 at once, 50 per second. */
     ip?: BucketSpec;
+    /**
+     * Failed sign-ins per client address (unknown invite code, bad member or sign-on token, also through a
+     * preview): once used up, the address may not sign in at all, right code or not, until the bucket refills.
+     * Default 10 at once, then one a minute.
+     */
+    failedSignIns?: BucketSpec;
   };
   /** Open sockets per client address. Default 64. */
   maxConnectionsPerIp?: number;
+  /**
+   * HTTP connections per client address waiting for a whole request (headers still arriving, or idle between
+   * keep-alive requests); one more is answered 429 and closed. Connections from trusted proxies are not
+   * counted: the address is the proxy's, shared by its clients. Default 32.
+   */
+  maxPendingRequestsPerIp?: number;
+  /** Time for a request's headers to arrive whole; a half-sent request is closed after it. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time for a whole request (headers and body) to arrive. Default 30 s. */
+  requestTimeoutMs?: number;
+  /**
+   * Send budget of one connection: bytes queued for its client and not yet read. Every outgoing frame obeys
+   * it; a client that leaves more than this unread is dropped (it resumes from its cursor on reconnecting).
+   * Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Ping interval; a socket that does not answer within one interval is dropped. Default 30 s. */
   heartbeatMs?: number;
   /** Largest WebSocket message the socket layer accepts before closing (1009). Default 4× the frame limit. */
@@ -82,8 +111,21 @@ export interface HearthServerOptions {
   gapWaitMs?: number;
   /** On `close`, how long commands in flight may take to finish before sockets close anyway. Default 10 s. */
   drainTimeoutMs?: number;
-  /** Serve Prometheus metrics at `/metrics`. Default true. */
+  /**
+   * Serve Prometheus metrics at `/metrics`. Default false: the figures (connections, commands, errors) are
+   * the operator's, not the public's. Turned on by `metricsToken` too.
+   */
   metrics?: boolean;
+  /**
+   * `/metrics` answers only requests with `Authorization: Bearer <metricsToken>` (others get 401), for a
+   * scraper that reaches the server over a network others share. At least 16 printable characters.
+   */
+  metricsToken?: string;
+  /**
+   * Serve source maps (`*.map`) of the drop-in bundle and the static folder. Default false: they publish the
+   * sources; turn them on where someone debugs the pages (`npm start` does).
+   */
+  sourceMaps?: boolean;
   /** Add process metrics (CPU, memory, event loop, GC) to `/metrics`; for a server that owns its process. Default false. */
   processMetrics?: boolean;
   now?: () => number;
@@ -117,8 +159,17 @@ export interface HearthServer {
 export const DEFAULT_RATE_LIMITS = {
   member: { capacity: 20, refillPerSecond: 2 },
   ip: { capacity: 300, refillPerSecond: 50 },
+  failedSignIns: { capacity: 10, refillPerSecond: 1 / 60 },
 } as const satisfies Record<string, BucketSpec>;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+/** A browser opens at most six connections to a host; several people behind one address stay well under. */
+export const DEFAULT_MAX_PENDING_REQUESTS_PER_IP = 32;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Idle time of a keep-alive connection between requests (Node's default, stated). */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** A few of the largest history pages, or thousands of events: a reader on a slow link never meets it. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** Path of the WebSocket endpoint. */
 export const SOCKET_PATH = '/ws';
@@ -129,6 +180,11 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   for (const name of options.trustedTypesPolicies ?? []) {
     if (!/^[A-Za-z0-9\-#=_/@.%]+$/.test(name)) throw new TypeError(`trustedTypesPolicies: ${JSON.stringify(name)} is not a policy name`);
   }
+  // The token goes into a header comparison: printable, no spaces, long enough not to be guessed.
+  if (options.metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(options.metricsToken)) {
+    throw new TypeError('metricsToken: at least 16 printable characters, no spaces');
+  }
+  const publicOrigins = (options.publicOrigins ?? []).map(parsePublicOrigin);
   const logger = options.logger ?? (options.log ? loggerFromCallback(options.log) : createLogger());
   const now = options.now ?? Date.now;
   const metrics = new ServerMetrics();
@@ -169,6 +225,8 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   // when the file changes under this process, the feeds read what was committed, so those members' sockets close.
   const stopFileWatch = storage instanceof SqliteStorage ? storage.watchOtherWriters(() => feeds.catchUp()) : () => {};
   const globalOrigins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
+  // Known once the server listens (the port may be chosen then), before any upgrade can arrive.
+  let sameOrigins = new Set(publicOrigins);
   const trusted = new Set((options.trustedProxies ?? []).map(normalizeAddress));
   const maxPerIp = options.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
 
@@ -180,8 +238,9 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
     service,
     feeds,
     ipLimiter: new RateLimiter(options.rateLimits?.ip ?? DEFAULT_RATE_LIMITS.ip, now),
+    signInFailures: new RateLimiter(options.rateLimits?.failedSignIns ?? DEFAULT_RATE_LIMITS.failedSignIns, now),
     originAllowed: async (origin, circleId) => origin === null || globallyAllowed(origin) || (await circleAllows(circleId, origin)),
-    maxBufferedBytes: 8 * 1024 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     logger,
     metrics,
   };
@@ -203,8 +262,10 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
       checks.server = draining ? 'draining' : 'ok';
       return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
     },
+    metricsToken: options.metricsToken ?? null,
+    sourceMaps: options.sourceMaps ?? false,
     metrics:
-      options.metrics === false
+      options.metrics !== true && options.metricsToken === undefined
         ? null
         : async () => {
             metrics.brokerConnected.set(fanOut.connected() ? 1 : 0);
@@ -232,16 +293,67 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   };
 
   const handleRequest = options.handleRequest;
-  const server: Server = createServer((req, res) => {
-    const answer = async () => {
-      if (handleRequest && (await handleRequest(req, res))) return;
-      await handleHttp(req, res, httpContext);
-    };
-    answer().catch((error: unknown) => {
-      logger.error('HTTP request failed', { error, path: req.url });
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
-    });
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  // Node refuses a headers timeout longer than the request timeout.
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout);
+  const server: Server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks the two timeouts above on this interval (30 s by default), so it bounds how late they act.
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    (req, res) => {
+      const answer = async () => {
+        if (handleRequest && (await handleRequest(req, res))) return;
+        await handleHttp(req, res, httpContext);
+      };
+      answer().catch((error: unknown) => {
+        logger.error('HTTP request failed', { error, path: req.url });
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
+    },
+  );
+  // No inactivity timeout on sockets (Node's default, kept): a site's own routes (`handleRequest`) may stream a
+  // response that stays quiet for minutes, such as server-sent events.
+
+  // Per address, the connections waiting for a whole request: a client that opens many and sends each a few
+  // bytes (slow-loris) meets this cap long before the headers timeout frees them.
+  const maxPendingPerIp = options.maxPendingRequestsPerIp ?? DEFAULT_MAX_PENDING_REQUESTS_PER_IP;
+  const pendingPerIp = new Map<string, number>();
+  const pendingAddress = new WeakMap<Socket, string>();
+  const stopWaiting = (socket: Socket) => {
+    const ip = pendingAddress.get(socket);
+    if (ip === undefined) return;
+    pendingAddress.delete(socket);
+    const left = (pendingPerIp.get(ip) ?? 1) - 1;
+    if (left <= 0) pendingPerIp.delete(ip);
+    else pendingPerIp.set(ip, left);
+  };
+  const startWaiting = (socket: Socket, ip: string) => {
+    if (socket.destroyed || pendingAddress.has(socket)) return;
+    pendingAddress.set(socket, ip);
+    pendingPerIp.set(ip, (pendingPerIp.get(ip) ?? 0) + 1);
+  };
+  server.on('connection', (socket: Socket) => {
+    const ip = normalizeAddress(socket.remoteAddress ?? 'unknown');
+    if (trusted.has(ip)) return;
+    if ((pendingPerIp.get(ip) ?? 0) >= maxPendingPerIp) {
+      socket.on('error', () => socket.destroy());
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    startWaiting(socket, ip);
+    socket.once('close', () => stopWaiting(socket));
+  });
+  // Headers complete: no longer waiting. Once answered, a kept-alive connection waits for its next request.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const ip = pendingAddress.get(req.socket);
+    if (ip === undefined) return;
+    stopWaiting(req.socket);
+    res.once('finish', () => startWaiting(req.socket, ip));
   });
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, checkedOrigin: string | null) => {
@@ -265,15 +377,16 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    stopWaiting(socket as Socket);
     socket.on('error', () => socket.destroy());
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const { pathname } = new URL(req.url ?? '/', 'http://x');
     if (pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     const origin = req.headers.origin ? normalizeOrigin(req.headers.origin) : null;
-    // Same-origin pages are always welcome; a cross-origin page must be allowed for some circle now and for
-    // its own circle at hello. No Origin header means no browser, so no page to protect.
-    const sameOrigin = origin !== null && req.headers.host !== undefined && origin.replace(/^https?:\/\//, '') === req.headers.host.toLowerCase();
-    const checkedOrigin = origin === null || sameOrigin ? null : origin;
+    // Pages of the server's own public origins are always welcome; any other page must be allowed for some
+    // circle now and for its own circle at hello. No Origin header means no browser, so no page to protect.
+    // Same-origin is never judged against the Host header: a client writes it, and would name its own page.
+    const checkedOrigin = origin === null || sameOrigins.has(origin) ? null : origin;
     if (checkedOrigin === null || globallyAllowed(checkedOrigin)) return accept(req, socket, head, checkedOrigin);
     anyCircleAllows(checkedOrigin).then(
       (allowed) => (allowed && !draining ? accept(req, socket, head, checkedOrigin) : refuseUpgrade(socket, 403, 'Forbidden')),
@@ -299,6 +412,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   const sweep = setInterval(() => {
     service.memberLimiter?.sweep();
     host.ipLimiter.sweep();
+    host.signInFailures.sweep();
   }, 60_000);
   sweep.unref();
   const stopBrokerWatch = fanOut.onResync(() => metrics.brokerConnected.set(fanOut.connected() ? 1 : 0));
@@ -325,6 +439,7 @@ export async function createHearthServer(options: HearthServerOptions = {}): Pro
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8787);
   const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  if (sameOrigins.size === 0) sameOrigins = new Set(listenOrigins(listenHost, port));
   logger.info('listening', { url: `http://${urlHost}:${port}`, storage: storage.kind, fanOut: fanOut.kind });
 
   let closing: Promise<void> | null = null;
