@@ -4,7 +4,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { nanoid } from 'nanoid';
-import type { AuditEntry, Command, Invite, JoinRequest, Member, Message, Report, Thread } from '@hearth/protocol';
+import type { Ack, AuditEntry, Command, Invite, JoinRequest, Member, Message, Report, Thread } from '@hearth/protocol';
 import { CircleService, createInProcessFanOut, hashToken, type Storage } from '@hearth/server';
 import type { WriterJob, WriterResult } from './storage-writer.js';
 
@@ -37,6 +37,13 @@ async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
     assert.equal(error.code, code);
     return true;
   });
+}
+
+/** An ack as a replay gives it: what is shown once (a new invite's code) is not kept. */
+function withoutShownOnce(ack: Ack): Ack {
+  if (!ack.ok || ack.result === null || typeof ack.result !== 'object' || !('code' in ack.result)) return ack;
+  const { code: _shownOnce, ...kept } = ack.result as Record<string, unknown>;
+  return { ...ack, result: kept };
 }
 
 const WRITER = new URL('./storage-writer.ts', import.meta.url).href;
@@ -99,7 +106,7 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
       await assert.rejects(
         storage.write('a', (tx) => {
           tx.repo.appendEvent(draft('m-000004'));
-          tx.repo.recordAppliedCommand('command-01', { ok: true, seq: 3 });
+          tx.repo.recordAppliedCommand('command-01', 'member-01', { ok: true, seq: 3 });
           tx.repo.putMember(member('member-01', 5));
           tx.putToken(hashToken('t'.repeat(32)), { circleId: 'a', memberId: 'member-01', requestId: null }, 5);
           throw new Error('engine failed');
@@ -165,8 +172,8 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         repo.appendAudit(audit('audit-003', 101));
         assert.deepEqual(repo.listAudit(null, 10).map((e) => e.id), ['audit-003', 'audit-002', 'audit-001'], 'newest first, later writes first within a ms');
 
-        repo.recordAppliedCommand('command-1', { ok: true, seq: null });
-        assert.deepEqual(repo.getAppliedCommand('command-1'), { ok: true, seq: null });
+        repo.recordAppliedCommand('command-1', 'member-01', { ok: true, seq: null });
+        assert.deepEqual(repo.getAppliedCommand('command-1'), { authorId: 'member-01', ack: { ok: true, seq: null } });
 
         tx.putToken('hash-a', { circleId: 'own', memberId: null, requestId: 'request-2' }, 11);
         tx.promoteRequestTokens('request-2', 'member-04');
@@ -212,7 +219,7 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         request: undefined,
         audit: ['audit-003', 'audit-002'],
         older: ['audit-002', 'audit-001'],
-        applied: { ok: true, seq: null },
+        applied: { authorId: 'member-01', ack: { ok: true, seq: null } },
         tokenA: { circleId: 'own', memberId: 'member-04', requestId: null },
         tokenB: undefined,
         settings: { ssoSecret: 'x', allowedOrigins: ['https://a.example'] },
@@ -290,6 +297,24 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
       const exported = (await service.exportCircle('once')) as { messages: Message[]; headSeq: number };
       assert.equal(exported.messages.filter((m) => m.body === 'hello').length, 1, 'stored once');
       assert.equal(acks[0]!.ok && acks[0]!.seq, exported.headSeq, 'and the ack names its event');
+    });
+
+    it('answers a replayed command id only to its author; another member reusing it is refused and told nothing', async () => {
+      const storage = await open();
+      const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+      const { ownerId } = await service.createCircle({ id: 'mine', name: 'Mine' });
+      const invite = await service.createInvite('mine', { maxUses: null, expiresInMs: null });
+      const code = (invite as { code?: string }).code ?? (invite as { invite?: { code: string } }).invite!.code;
+      const joined = await service.enter('mine', { kind: 'invite', code, displayName: 'Other', acceptNorms: true }, null);
+      const id = nanoid();
+      const created = await service.execute('mine', ownerId, { id, type: 'invite.create', maxUses: 1, expiresInMs: null });
+      assert.equal(created.ok, true);
+      const stolen = await service.execute('mine', joined.member.id, { id, type: 'member.update', flair: 'x' });
+      assert.equal(stolen.ok, false, 'another member gets no ack of someone else’s command');
+      assert.equal(!stolen.ok && stolen.error.code, 'conflict');
+      assert.ok(!JSON.stringify(stolen).includes('invite'), 'and nothing of what it did');
+      assert.equal((await service.getMember('mine', joined.member.id))!.flair, null, 'their command changed nothing');
+      assert.deepEqual(await service.execute('mine', ownerId, { id, type: 'invite.create', maxUses: 1, expiresInMs: null }), withoutShownOnce(created), 'the author’s retry gets the recorded ack');
     });
 
     it('keeps a stored token bucket across handles (one budget for several processes)', async () => {

@@ -9,5 +9,5 @@ export type { MemoryRepository } from './memory-repository.js';
 export type {
   AdmitOutcome, AdmitRequest, ExecuteContext, ExecuteOutcome, InitCircleInput, InitCircleOutcome, RulesContext,
 } from './engine.js';
-export type { CircleRecord, CircleRepository, EventDraft, WordFilter } from './repository.js';
+export type { AppliedCommand, CircleRecord, CircleRepository, EventDraft, WordFilter } from './repository.js';
 export type { Ack } from './ack.js';

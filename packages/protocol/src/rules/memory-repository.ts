@@ -2,8 +2,7 @@ import type { AuditEntry, Invite, JoinRequest, Member, Message, Report, Thread }
 import { HearthError } from '../errors.js';
 import type { CircleEvent } from '../events.js';
 import type { HistoryPage } from '../session.js';
-import type { Ack } from './ack.js';
-import type { CircleRecord, CircleRepository, EventDraft } from './repository.js';
+import type { AppliedCommand, CircleRecord, CircleRepository, EventDraft } from './repository.js';
 
 /** A circle repository in plain maps, with what a host needs around the engine. */
 export interface MemoryRepository extends CircleRepository {
@@ -50,7 +49,7 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
   const invites = new Map<string, Invite>();
   const reports = new Map<string, Report>();
   const requests = new Map<string, JoinRequest>();
-  const applied = new Map<string, Ack>();
+  const applied = new Map<string, AppliedCommand>();
   const audit: AuditEntry[] = [];
   const events: CircleEvent[] = [];
   let undo: Array<() => void> | null = null;
@@ -148,7 +147,7 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
     },
 
     getAppliedCommand: (commandId) => applied.get(commandId),
-    recordAppliedCommand: (commandId, ack) => set(applied, commandId, store(ack)),
+    recordAppliedCommand: (commandId, authorId, ack) => set(applied, commandId, store({ authorId, ack })),
 
     transaction(fn) {
       if (undo) return fn();

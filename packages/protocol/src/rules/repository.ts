@@ -14,6 +14,16 @@ export interface CircleRecord {
   wordFilter: WordFilter;
 }
 
+/**
+ * A command applied in this circle: its ack and the member who sent it. The ack is answered again only to
+ * that member (a retry after a lost ack); `authorId` is null for a record kept before authors were, which
+ * is then answered to no one.
+ */
+export interface AppliedCommand {
+  authorId: string | null;
+  ack: Ack;
+}
+
 /** An event before the repository gives it its seq. */
 export type EventDraft = CircleEvent extends infer E ? (E extends CircleEvent ? Omit<E, 'seq'> : never) : never;
 
@@ -69,7 +79,7 @@ export interface CircleRepository {
   /** Gives the draft the circle's next seq (last + 1), stores it, and returns the stored event. */
   appendEvent(draft: EventDraft): CircleEvent;
 
-  /** The ack recorded for a command id already applied in this circle, if any. */
-  getAppliedCommand(commandId: string): Ack | undefined;
-  recordAppliedCommand(commandId: string, ack: Ack): void;
+  /** The record of a command id already applied in this circle, if any. */
+  getAppliedCommand(commandId: string): AppliedCommand | undefined;
+  recordAppliedCommand(commandId: string, authorId: string, ack: Ack): void;
 }

@@ -3,7 +3,7 @@
 // of the work asks for something not loaded yet), the work runs against that snapshot, and what it wrote is
 // written to the database before COMMIT. See `PostgresStorage` for the locking that makes this sound.
 import { HearthError, type AuditEntry, type CircleEvent, type HistoryPage, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { Ack, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
+import type { Ack, AppliedCommand, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
 import { takeFromBucket, type BucketSpec, type BucketState } from '../rate-limit.js';
 import { parseHistoryCursor as parseCursor, type CircleReadTx, type CircleServerSettings, type TokenHolder } from '../storage.js';
 
@@ -68,7 +68,7 @@ export class CircleSnapshot {
   readonly requests = new Keyed<JoinRequest>();
   readonly messages = new Map<string, Message | null>();
   readonly lastPosts = new Map<string, number | null>();
-  readonly applied = new Map<string, Ack | null>();
+  readonly applied = new Map<string, AppliedCommand | null>();
   readonly tokens = new Map<string, TokenHolder | null>();
   readonly buckets = new Map<string, BucketState | null>();
   readonly audit = new Map<string, AuditEntry[]>();
@@ -112,7 +112,7 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
   readonly requests = new Map<string, JoinRequest | null>();
   readonly auditEntries: AuditEntry[] = [];
   readonly appended: CircleEvent[] = [];
-  readonly appliedAcks = new Map<string, Ack>();
+  readonly appliedAcks = new Map<string, AppliedCommand>();
   readonly tokenOps: TokenOp[] = [];
   readonly buckets = new Map<string, BucketState>();
 
@@ -347,7 +347,7 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
     return event;
   }
 
-  getAppliedCommand(commandId: string): Ack | undefined {
+  getAppliedCommand(commandId: string): AppliedCommand | undefined {
     const written = this.appliedAcks.get(commandId);
     if (written) return written;
     const stored = this.snap.applied.get(commandId);
@@ -355,9 +355,9 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
     return stored ?? undefined;
   }
 
-  recordAppliedCommand(commandId: string, ack: Ack): void {
+  recordAppliedCommand(commandId: string, authorId: string, ack: Ack): void {
     this.#write();
-    this.appliedAcks.set(commandId, structuredClone(ack));
+    this.appliedAcks.set(commandId, structuredClone({ authorId, ack }));
   }
 
   // ── Tokens and buckets ──────────────────────────────────────────────────────────────────────────

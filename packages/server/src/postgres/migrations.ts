@@ -82,6 +82,15 @@ export const PG_MIGRATIONS: readonly string[] = [
       AND m.circle_id = e.circle_id AND m.id = e.data->'message'->>'id'
       AND m.data->>'state' = 'deleted';
   `,
+  // 3: an applied command's ack is answered again only to its author. Records from before name their author
+  // when the command left an event (its actorId); the others keep none, and are answered to no one.
+  `
+  ALTER TABLE applied_commands ADD COLUMN author_id text;
+  UPDATE applied_commands a SET author_id = authors.actor_id
+    FROM (SELECT circle_id, data->>'commandId' AS command_id, MIN(data->>'actorId') AS actor_id
+          FROM events WHERE data->>'commandId' IS NOT NULL GROUP BY 1, 2) AS authors
+    WHERE authors.circle_id = a.circle_id AND authors.command_id = a.command_id;
+  `,
 ];
 
 /** Any constant works; this one spells "hearth" in ASCII. */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { Ack, CircleRecord } from '@hearth/protocol/rules';
+import type { AppliedCommand, CircleRecord } from '@hearth/protocol/rules';
 import type { Logger } from '../logger.js';
 import type { BucketState } from '../rate-limit.js';
 import { normalizeOrigin } from '../origins.js';
@@ -217,7 +217,7 @@ export class PostgresStorage implements Storage {
            (SELECT jsonb_object_agg(id, data) FROM messages WHERE circle_id = $1 AND id = ANY($2::text[])) AS messages,
            (SELECT jsonb_object_agg(author_id, at) FROM (SELECT author_id, MAX(created_at) AS at FROM messages
               WHERE circle_id = $1 AND author_id = ANY($3::text[]) GROUP BY author_id) AS p) AS last_posts,
-           (SELECT jsonb_object_agg(command_id, ack) FROM applied_commands WHERE circle_id = $1 AND command_id = ANY($4::text[])) AS applied,
+           (SELECT jsonb_object_agg(command_id, jsonb_build_object('authorId', author_id, 'ack', ack)) FROM applied_commands WHERE circle_id = $1 AND command_id = ANY($4::text[])) AS applied,
            (SELECT jsonb_object_agg(hash, jsonb_build_object('circleId', circle_id, 'memberId', member_id, 'requestId', request_id))
               FROM tokens WHERE hash = ANY($5::text[])) AS tokens,
            (SELECT jsonb_object_agg(key, jsonb_build_object('tokens', tokens, 'at', at)) FROM buckets WHERE circle_id = $1 AND key = ANY($6::text[])) AS buckets,
@@ -232,7 +232,7 @@ export class PostgresStorage implements Storage {
       };
       fill<Message>(messageIds, 'messages', snap.messages);
       fill<number>(authors, 'last_posts', snap.lastPosts);
-      fill<Ack>(commandIds, 'applied', snap.applied);
+      fill<AppliedCommand>(commandIds, 'applied', snap.applied);
       fill<TokenHolder>(hashes, 'tokens', snap.tokens);
       fill<BucketState>(bucketKeys, 'buckets', snap.buckets);
       fill<Invite>(codes, 'invites', snap.invites.points);
@@ -378,9 +378,9 @@ export class PostgresStorage implements Storage {
     }
 
     if (tx.appliedAcks.size) {
-      parts.push(`INSERT INTO applied_commands (circle_id, command_id, ack)
-        SELECT $1, a.key, a.value FROM jsonb_each(${json(Object.fromEntries(tx.appliedAcks))}::jsonb) AS a
-        ON CONFLICT (circle_id, command_id) DO UPDATE SET ack = excluded.ack`);
+      parts.push(`INSERT INTO applied_commands (circle_id, command_id, author_id, ack)
+        SELECT $1, a.key, a.value->>'authorId', a.value->'ack' FROM jsonb_each(${json(Object.fromEntries(tx.appliedAcks))}::jsonb) AS a
+        ON CONFLICT (circle_id, command_id) DO UPDATE SET author_id = excluded.author_id, ack = excluded.ack`);
     }
 
     if (tx.buckets.size) {

@@ -82,6 +82,15 @@ export const MIGRATIONS: readonly string[] = [
       AND messages.id = json_extract(events.data, '$.message.id')
       AND json_extract(messages.data, '$.state') = 'deleted';
   `,
+  // 4: an applied command's ack is answered again only to its author. Records from before name their author
+  // when the command left an event (its actorId); the others keep none, and are answered to no one.
+  `
+  ALTER TABLE applied_commands ADD COLUMN author_id TEXT;
+  UPDATE applied_commands SET author_id = authors.actor_id
+    FROM (SELECT circle_id, json_extract(data, '$.commandId') AS command_id, MIN(json_extract(data, '$.actorId')) AS actor_id
+          FROM events WHERE json_extract(data, '$.commandId') IS NOT NULL GROUP BY 1, 2) AS authors
+    WHERE authors.circle_id = applied_commands.circle_id AND authors.command_id = applied_commands.command_id;
+  `,
 ];
 
 /** Brings a database up to the newest schema, each migration in its own transaction. */

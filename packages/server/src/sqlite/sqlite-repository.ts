@@ -1,5 +1,5 @@
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { Ack, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
+import type { Ack, AppliedCommand, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
 import type { SqliteStorage } from './sqlite-storage.js';
 
 type Row = { data: string };
@@ -192,13 +192,15 @@ export class SqliteCircleRepository implements CircleRepository {
     return event;
   }
 
-  getAppliedCommand(commandId: string): Ack | undefined {
-    const row = this.storage.stmt('SELECT ack FROM applied_commands WHERE circle_id = ? AND command_id = ?').get(this.circleId, commandId) as { ack: string } | undefined;
-    return row && (JSON.parse(row.ack) as Ack);
+  getAppliedCommand(commandId: string): AppliedCommand | undefined {
+    const row = this.storage.stmt('SELECT author_id, ack FROM applied_commands WHERE circle_id = ? AND command_id = ?').get(this.circleId, commandId) as
+      | { author_id: string | null; ack: string }
+      | undefined;
+    return row && { authorId: row.author_id, ack: JSON.parse(row.ack) as Ack };
   }
 
-  recordAppliedCommand(commandId: string, ack: Ack): void {
-    this.#run('INSERT OR REPLACE INTO applied_commands (circle_id, command_id, ack) VALUES (?, ?, ?)', commandId, JSON.stringify(ack));
+  recordAppliedCommand(commandId: string, authorId: string, ack: Ack): void {
+    this.#run('INSERT OR REPLACE INTO applied_commands (circle_id, command_id, author_id, ack) VALUES (?, ?, ?, ?)', commandId, authorId, JSON.stringify(ack));
   }
 
 }
