@@ -208,7 +208,7 @@ export function createExampleBackend(options: { basePath?: string } = {}): Examp
       circles.set(id, state);
       const ownerToken = issue(state, owner.id);
       const created = repo.transaction(() => execute({ repo, actor: owner, now, newId: nanoid }, { id: nanoid(), type: 'invite.create', expiresInMs: null, maxUses: null }));
-      return { ownerToken, inviteCode: (created.ack as { result: { invite: { code: string } } }).result.invite.code };
+      return { ownerToken, inviteCode: (created.ack as { result: { code: string } }).result.code };
     },
     close() {
       for (const state of circles.values()) for (const key of [...state.connections.keys()]) end(state, key, { code: 'unavailable', message: 'server closing' });

@@ -57,7 +57,7 @@ describe('the blog example', { skip: notBuilt }, () => {
     await joinByInvite(wren, 'Wren');
     await post(wren, 'Letters are slower, and kinder.');
     await waitForMessage(wren, 'Letters are slower, and kinder.');
-    assert.equal((await h.site.server.storage.read('demo', (tx) => tx.repo.getInvite(code)))?.uses, 1, 'the invite was used once');
+    assert.equal((await h.site.server.storage.read('demo', (tx) => tx.repo.findInviteByCode(code)))?.uses, 1, 'the invite was used once');
 
     // The owner opens the post's thread in the whole-circle view and hides the message.
     await clickByText(owner, inside('hearth-circle', 'nav button'), 'Threads');

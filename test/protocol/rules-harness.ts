@@ -75,7 +75,7 @@ export function harness(options: HarnessOptions = {}) {
   /** Seats a plain member through an invite. */
   function join(displayName: string): Member {
     const { ack } = run(owner.id, { type: 'invite.create', expiresInMs: null });
-    const code = ((ack as { result: { invite: { code: string } } }).result).invite.code;
+    const { code } = (ack as { result: { code: string } }).result;
     const outcome = repo.transaction(() => admit(ctx(), { kind: 'invite', code, displayName }));
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
     return (outcome as { member: Member }).member;

@@ -43,7 +43,7 @@ describe('hearth-server CLI', () => {
   });
 
   it('creates invites, changes roles and exports without secrets', async () => {
-    const invite = await runJson<Invite>(['invite', 'create', '--circle', 'readers', '--max-uses', '1', '--expires', '7d', '--data', data]);
+    const invite = await runJson<Invite & { code: string }>(['invite', 'create', '--circle', 'readers', '--max-uses', '1', '--expires', '7d', '--data', data]);
     assert.equal(invite.maxUses, 1);
     assert.ok(invite.expiresAt! - invite.createdAt === 7 * 86_400_000);
 

@@ -4,7 +4,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanoid } from 'nanoid';
-import { RawClient, inviteCredentials, makeCircle, signIn, startServer, type TestServer } from './helpers.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { RawClient, expectRefused, inviteCredentials, makeCircle, signIn, startServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 const clients: RawClient[] = [];
@@ -21,6 +22,11 @@ after(async () => {
 function codeOf(result: unknown): string | undefined {
   const r = result as { code?: string; invite?: { code?: string } };
   return r.code ?? r.invite?.code;
+}
+
+/** Every byte SQLite keeps of the data file: the file itself, its WAL and its shared-memory index. */
+function dataFileBytes(file: string): Buffer {
+  return Buffer.concat([file, `${file}-wal`, `${file}-shm`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
 }
 
 async function world() {
@@ -47,5 +53,36 @@ describe('a command id’s acknowledgement belongs to its author', () => {
 
     const again = await owner.client.command({ id, type: 'invite.create', maxUses: null, expiresInMs: null });
     assert.equal(again.ok, true, 'the author’s own retry is still answered');
+  });
+});
+
+describe('invite codes are kept only as hashes', () => {
+  it('keeps no copy of a new code in the data file or its WAL; the code still admits; revoking by id works', async () => {
+    const { circle, owner } = await world();
+    const created = await owner.client.command({ type: 'invite.create', maxUses: null, expiresInMs: null });
+    assert.equal(created.ok, true);
+    const code = codeOf(created.ok && created.result)!;
+    const bytes = dataFileBytes(t.dataFile);
+    for (const secret of [code, circle.inviteCode]) {
+      assert.equal(bytes.indexOf(secret), -1, 'no stored byte holds an invite code (invites, acks, audit, events)');
+    }
+    const exported = JSON.stringify(await t.server.service.exportCircle(circle.id));
+    assert.ok(!exported.includes(code) && !exported.includes(circle.inviteCode), 'nor does an export');
+    const inviteId = created.ok && (created.result as { invite: { id?: string } }).invite.id;
+    assert.ok(typeof inviteId === 'string' && !code.includes(inviteId), 'the invite has an id that is not its code');
+
+    const newcomer = await signIn(t, circle.id, inviteCredentials(code, 'Newcomer'));
+    clients.push(newcomer.client);
+    const listed = await owner.client.command({ type: 'invite.list' });
+    const invites = listed.ok ? (listed.result as { invites: { id: string }[] }).invites : [];
+    assert.equal(invites.find((i) => i.id === inviteId && 'uses' in i && i.uses === 1)?.id, inviteId, 'listed by id, with its use counted');
+    assert.ok(!JSON.stringify(listed).includes(code), 'a listing does not show codes');
+
+    const revoked = await owner.client.command({ type: 'invite.revoke', inviteId } as never);
+    assert.equal(revoked.ok, true, JSON.stringify(revoked));
+    await expectRefused(signIn(t, circle.id, inviteCredentials(code, 'Latecomer')), 'invite_expired');
+    const audit = await owner.client.command({ type: 'audit.list' });
+    const entries = audit.ok ? (audit.result as { entries: { action: string; targetId: string | null }[] }).entries : [];
+    assert.deepEqual(entries.filter((e) => e.action.startsWith('invite.')).map((e) => `${e.action}:${e.targetId}`).slice(0, 2), [`invite.revoke:${inviteId}`, `invite.create:${inviteId}`]);
   });
 });

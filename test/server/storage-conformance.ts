@@ -148,10 +148,11 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         assert.equal(repo.lastPostAt('member-01'), 1001);
         assert.equal(repo.lastPostAt('member-09'), undefined);
 
-        const invite: Invite = { code: 'i'.repeat(21), createdBy: 'member-01', createdAt: 5, expiresAt: null, maxUses: 2, uses: 0, revoked: false };
-        repo.putInvite(invite);
+        const invite: Invite = { id: 'invite-01', createdBy: 'member-01', createdAt: 5, expiresAt: null, maxUses: 2, uses: 0, revoked: false };
+        repo.addInvite(invite, 'i'.repeat(21));
         repo.putInvite({ ...invite, uses: 1 });
         assert.deepEqual(repo.listInvites().map((i) => i.uses), [1]);
+        assert.equal(repo.findInviteByCode('i'.repeat(21))?.uses, 1, 'found by its code in the same transaction');
 
         const report: Report = { id: 'report-01', messageId: 'message-1', threadId: 'thread-01', reporterId: 'member-01', reason: 'spam', createdAt: 6, resolvedAt: null };
         repo.putReport(report);
@@ -192,7 +193,8 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         threadByKey: tx.repo.getThreadByKey('post-key')?.id,
         message: tx.repo.getMessage('message-1')?.seq,
         lastPost: tx.repo.lastPostAt('member-01'),
-        invite: tx.repo.getInvite('i'.repeat(21))?.uses,
+        invite: tx.repo.getInvite('invite-01')?.uses,
+        inviteByCode: tx.repo.findInviteByCode('i'.repeat(21))?.id,
         open: tx.repo.listReports(false).map((r) => r.id),
         all: tx.repo.listReports(true).map((r) => r.id),
         report: tx.repo.getReport('report-01')?.resolvedAt,
@@ -212,6 +214,7 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         message: 1,
         lastPost: 1001,
         invite: 1,
+        inviteByCode: 'invite-01',
         open: ['report-02'],
         all: ['report-01', 'report-02'],
         report: 8,
@@ -315,6 +318,26 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
       assert.ok(!JSON.stringify(stolen).includes('invite'), 'and nothing of what it did');
       assert.equal((await service.getMember('mine', joined.member.id))!.flair, null, 'their command changed nothing');
       assert.deepEqual(await service.execute('mine', ownerId, { id, type: 'invite.create', maxUses: 1, expiresInMs: null }), withoutShownOnce(created), 'the author’s retry gets the recorded ack');
+    });
+
+    it('admits by an invite code, and lists and revokes invites by an id that is not the code', async () => {
+      const storage = await open();
+      const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+      const { ownerId } = await service.createCircle({ id: 'codes', name: 'Codes' });
+      const created = await service.execute('codes', ownerId, { id: nanoid(), type: 'invite.create', maxUses: 5, expiresInMs: null });
+      assert.ok(created.ok);
+      const { invite, code } = created.result as { invite: Invite; code: string };
+      assert.equal(typeof code, 'string');
+      assert.ok(!JSON.stringify(invite).includes(code), 'the invite record does not carry its code');
+      await service.enter('codes', { kind: 'invite', code, displayName: 'First', acceptNorms: true }, null);
+      const listed = await service.execute('codes', ownerId, { id: nanoid(), type: 'invite.list' });
+      assert.deepEqual(listed.ok && (listed.result as { invites: Invite[] }).invites.map((i) => [i.id, i.uses]), [[invite.id, 1]]);
+      assert.equal((await storage.read('codes', (tx) => tx.repo.getInvite(invite.id)))?.uses, 1, 'found by id');
+      assert.equal((await storage.read('codes', (tx) => tx.repo.findInviteByCode(code)))?.id, invite.id, 'and by code');
+      assert.equal(await storage.read('codes', (tx) => tx.repo.findInviteByCode(invite.id)), undefined, 'the id is no code');
+      const revoked = await service.execute('codes', ownerId, { id: nanoid(), type: 'invite.revoke', inviteId: invite.id });
+      assert.equal(revoked.ok, true);
+      await rejects(service.enter('codes', { kind: 'invite', code, displayName: 'Second', acceptNorms: true }, null), 'invite_expired');
     });
 
     it('keeps a stored token bucket across handles (one budget for several processes)', async () => {

@@ -81,7 +81,7 @@ export class MemoryHub {
     const owner = repo.listMembers().find((m) => m.role === 'owner')!;
     const { ack } = repo.transaction(() => execute({ repo, actor: owner, now: this.#now(), newId: nanoid }, { id: nanoid(), type: 'invite.create', ...options }));
     if (!ack.ok) throw HearthError.from(ack.error);
-    return (ack.result as { invite: { code: string } }).invite.code;
+    return (ack.result as { code: string }).code;
   }
 
   /** Every event of a circle, as stored (for tests). */

@@ -82,7 +82,7 @@ export const InviteCreateCommand = /* @__PURE__ */ cmd('invite.create', {
   /** null or omitted = unlimited; 1 = single use. */
   maxUses: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)))),
 });
-export const InviteRevokeCommand = /* @__PURE__ */ cmd('invite.revoke', { code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars), v.maxLength(64)) });
+export const InviteRevokeCommand = /* @__PURE__ */ cmd('invite.revoke', { inviteId: Id });
 export const RequestApproveCommand = /* @__PURE__ */ cmd('request.approve', { requestId: Id });
 export const RequestDenyCommand = /* @__PURE__ */ cmd('request.deny', { requestId: Id });
 
@@ -134,7 +134,11 @@ export type CommandInput<T extends CommandType = CommandType> = T extends Comman
 
 /** What a successful ack carries back, per command type. */
 export interface CommandResults {
-  'invite.create': { invite: Invite };
+  /**
+   * `code` is shown this once: the store keeps only its hash, so the ack of a retried command (same id)
+   * comes without it.
+   */
+  'invite.create': { invite: Invite; code?: string };
   'invite.list': { invites: Invite[] };
   'report.list': { reports: Report[] };
   'audit.list': { entries: AuditEntry[] };

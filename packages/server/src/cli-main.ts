@@ -255,7 +255,8 @@ Give it to your site's backend only. --off turns sign-on off.
   --max-uses N              how many people can join with it (default unlimited; 1 = single use)
   --expires DURATION        30m, 24h, 7d or never (default 24h, at most 7d)
 
-Prints the invite as JSON.
+Prints the invite as JSON: its id (to list and revoke it) and its code, shown this once (the server keeps
+only a hash of it).
 `,
     options: { circle: { type: 'string' }, 'max-uses': { type: 'string' }, expires: { type: 'string' } },
     async run(values, io) {

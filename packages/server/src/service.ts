@@ -108,10 +108,14 @@ export class CircleService {
     });
   }
 
-  /** Creates an invite in the owner's name. */
-  async createInvite(circleId: string, options: { maxUses?: number | null; expiresInMs?: number | null } = {}): Promise<Invite> {
+  /**
+   * Creates an invite in the owner's name. The answer is the only place its code is ever shown: the store
+   * keeps a hash of it.
+   */
+  async createInvite(circleId: string, options: { maxUses?: number | null; expiresInMs?: number | null } = {}): Promise<Invite & { code: string }> {
     const ack = await this.#asOwner(circleId, { id: nanoid(), type: 'invite.create', ...options });
-    return (ack.result as { invite: Invite }).invite;
+    const { invite, code } = ack.result as { invite: Invite; code: string };
+    return { ...invite, code };
   }
 
   /** Changes a member's role in the owner's name (recorded in the audit log like any moderation). */

@@ -29,7 +29,7 @@ function seat(ctx: RulesContext, id: string, displayName: string, before?: () =>
 }
 
 function admitByInvite(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'invite' }>): AdmitOutcome {
-  const invite = ctx.repo.getInvite(request.code);
+  const invite = ctx.repo.findInviteByCode(request.code);
   if (!invite) return fail(refuse('unauthorized', 'unknown invite code', 'credentials.code'));
   const problem = inviteProblem(invite, ctx.now);
   if (problem) return fail(refuse('invite_expired', problem, 'credentials.code'));
@@ -89,7 +89,7 @@ function signOn(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'sso' 
 export function previewCircle(ctx: Pick<RulesContext, 'repo' | 'now'>, inviteCode: string | null): { ok: true; circle: Circle } | Refused {
   const { circle } = ctx.repo.getCircle();
   if (inviteCode !== null) {
-    const invite = ctx.repo.getInvite(inviteCode);
+    const invite = ctx.repo.findInviteByCode(inviteCode);
     if (!invite) return fail(refuse('unauthorized', 'unknown invite code', 'invite'));
     const problem = inviteProblem(invite, ctx.now);
     if (problem) return fail(refuse('invite_expired', problem, 'invite'));

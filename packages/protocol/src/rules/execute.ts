@@ -57,6 +57,17 @@ export function execute(ctx: ExecuteContext, command: Command): ExecuteOutcome {
   const fx = new Effects(ctx, command.id, ctx.actor.id);
   const result = decided.apply(fx);
   const ack: Ack = result === undefined ? { ok: true, seq: fx.lastSeq() } : { ok: true, seq: fx.lastSeq(), result };
-  if (!QUERY_TYPES.has(command.type)) ctx.repo.recordAppliedCommand(command.id, ctx.actor.id, ack);
+  if (!QUERY_TYPES.has(command.type)) ctx.repo.recordAppliedCommand(command.id, ctx.actor.id, withoutShownOnce(ack));
   return { ack, events: fx.events };
+}
+
+/**
+ * The ack as it is recorded: without what a result shows its author once and the store must not keep — a
+ * new invite's `code` (stored only as a hash, so a copy of the data lets no one in). A retry's ack, answered
+ * from the record, comes without it.
+ */
+function withoutShownOnce(ack: Ack): Ack {
+  if (!ack.ok || ack.result === null || typeof ack.result !== 'object' || !('code' in ack.result)) return ack;
+  const { code: _shownOnce, ...kept } = ack.result as Record<string, unknown>;
+  return { ...ack, result: kept };
 }

@@ -47,6 +47,8 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
   const threadMessages = new Map<string, string[]>();
   const lastPosts = new Map<string, number>();
   const invites = new Map<string, Invite>();
+  /** Code → invite id. Nothing here outlives the process, so the codes themselves are the keys. */
+  const inviteCodes = new Map<string, string>();
   const reports = new Map<string, Report>();
   const requests = new Map<string, JoinRequest>();
   const applied = new Map<string, AppliedCommand>();
@@ -118,9 +120,17 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
     },
     lastPostAt: (memberId) => lastPosts.get(memberId),
 
-    getInvite: (code) => invites.get(code),
+    getInvite: (id) => invites.get(id),
+    findInviteByCode(code) {
+      const id = inviteCodes.get(code);
+      return id === undefined ? undefined : invites.get(id);
+    },
     listInvites: () => [...invites.values()].sort(byTime((i) => i.createdAt)),
-    putInvite: (invite) => set(invites, invite.code, store(invite)),
+    addInvite(invite, code) {
+      set(invites, invite.id, store(invite));
+      set(inviteCodes, code, invite.id);
+    },
+    putInvite: (invite) => set(invites, invite.id, store(invite)),
 
     getReport: (id) => reports.get(id),
     listReports: (includeResolved) =>

@@ -57,8 +57,17 @@ export interface CircleRepository {
   /** Creation time of the author's newest message in this circle (slow mode). */
   lastPostAt(memberId: string): number | undefined;
 
-  getInvite(code: string): Invite | undefined;
+  getInvite(id: string): Invite | undefined;
+  /** The invite this code opens. A stored repository keeps only a hash of the code (see `addInvite`). */
+  findInviteByCode(code: string): Invite | undefined;
   listInvites(): Invite[];
+  /**
+   * Stores a new invite and what finds it by code. A repository whose data outlives the process (a file, a
+   * database) stores the code's SHA-256, never the code: the code is random (≥ 21 characters), so its hash
+   * reveals nothing, and a copy of the data does not let anyone join.
+   */
+  addInvite(invite: Invite, code: string): void;
+  /** Updates an invite stored by `addInvite` (uses, revoked). */
   putInvite(invite: Invite): void;
 
   getReport(id: string): Report | undefined;

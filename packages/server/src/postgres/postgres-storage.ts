@@ -207,10 +207,11 @@ export class PostgresStorage implements Storage {
     const commandIds = keysOf('applied', (n) => n.id);
     const hashes = keysOf('token', (n) => n.hash);
     const bucketKeys = keysOf('bucket', (n) => n.key);
-    const codes = keysOf('invite', (n) => n.code);
+    const inviteIds = keysOf('invite', (n) => n.id);
+    const codeHashes = keysOf('inviteCode', (n) => n.hash);
     const reportIds = keysOf('report', (n) => n.id);
     const requestIds = keysOf('request', (n) => n.id);
-    const asked = [messageIds, authors, commandIds, hashes, bucketKeys, codes, reportIds, requestIds];
+    const asked = [messageIds, authors, commandIds, hashes, bucketKeys, inviteIds, reportIds, requestIds, codeHashes];
     if (asked.some((keys) => keys.length > 0)) {
       const { rows } = await client.query<Record<string, Record<string, unknown> | null>>(
         `SELECT
@@ -221,9 +222,10 @@ export class PostgresStorage implements Storage {
            (SELECT jsonb_object_agg(hash, jsonb_build_object('circleId', circle_id, 'memberId', member_id, 'requestId', request_id))
               FROM tokens WHERE hash = ANY($5::text[])) AS tokens,
            (SELECT jsonb_object_agg(key, jsonb_build_object('tokens', tokens, 'at', at)) FROM buckets WHERE circle_id = $1 AND key = ANY($6::text[])) AS buckets,
-           (SELECT jsonb_object_agg(code, data) FROM invites WHERE circle_id = $1 AND code = ANY($7::text[])) AS invites,
+           (SELECT jsonb_object_agg(id, data) FROM invites WHERE circle_id = $1 AND id = ANY($7::text[])) AS invites,
            (SELECT jsonb_object_agg(id, data) FROM reports WHERE circle_id = $1 AND id = ANY($8::text[])) AS reports,
-           (SELECT jsonb_object_agg(id, data) FROM join_requests WHERE circle_id = $1 AND id = ANY($9::text[])) AS requests`,
+           (SELECT jsonb_object_agg(id, data) FROM join_requests WHERE circle_id = $1 AND id = ANY($9::text[])) AS requests,
+           (SELECT jsonb_object_agg(code_hash, data) FROM invites WHERE circle_id = $1 AND code_hash = ANY($10::text[])) AS invites_by_code`,
         [id, ...asked],
       );
       const found = rows[0]!;
@@ -235,7 +237,12 @@ export class PostgresStorage implements Storage {
       fill<AppliedCommand>(commandIds, 'applied', snap.applied);
       fill<TokenHolder>(hashes, 'tokens', snap.tokens);
       fill<BucketState>(bucketKeys, 'buckets', snap.buckets);
-      fill<Invite>(codes, 'invites', snap.invites.points);
+      fill<Invite>(inviteIds, 'invites', snap.invites.points);
+      for (const hash of codeHashes) {
+        const invite = (found.invites_by_code ?? {})[hash] as Invite | undefined;
+        snap.inviteIdsByCodeHash.set(hash, invite?.id ?? null);
+        if (invite) snap.invites.points.set(invite.id, invite);
+      }
       fill<Report>(reportIds, 'reports', snap.reports.points);
       fill<JoinRequest>(requestIds, 'requests', snap.requests.points);
     }
@@ -249,7 +256,7 @@ export class PostgresStorage implements Storage {
           snap.threads = new Map((await dataRows<Thread>(client, 'SELECT data FROM threads WHERE circle_id = $1', [id])).map((t) => [t.id, t]));
           break;
         case 'invites':
-          snap.invites.all = new Map((await dataRows<Invite>(client, 'SELECT data FROM invites WHERE circle_id = $1', [id])).map((i) => [i.code, i]));
+          snap.invites.all = new Map((await dataRows<Invite>(client, 'SELECT data FROM invites WHERE circle_id = $1', [id])).map((i) => [i.id, i]));
           break;
         case 'requests':
           snap.requests.all = new Map((await dataRows<JoinRequest>(client, 'SELECT data FROM join_requests WHERE circle_id = $1', [id])).map((r) => [r.id, r]));
@@ -345,10 +352,17 @@ export class PostgresStorage implements Storage {
         WHERE e.circle_id = $1 AND e.data->>'type' = 'message.upserted' AND e.data->'message'->>'id' = d.m->>'id'`);
     }
 
+    // A new invite is stored with its code's hash; an existing one only changes its data (uses, revoked).
     const invites = upserts(tx.invites);
-    if (invites.length) {
-      parts.push(`INSERT INTO invites (circle_id, code, data) SELECT $1, i->>'code', i FROM jsonb_array_elements(${json(invites)}::jsonb) AS i
-        ON CONFLICT (circle_id, code) DO UPDATE SET data = excluded.data`);
+    const added = invites.filter((i) => tx.newInviteCodeHashes.has(i.id)).map((invite) => ({ invite, codeHash: tx.newInviteCodeHashes.get(invite.id) }));
+    if (added.length) {
+      parts.push(`INSERT INTO invites (circle_id, id, code_hash, data)
+        SELECT $1, a->'invite'->>'id', a->>'codeHash', a->'invite' FROM jsonb_array_elements(${json(added)}::jsonb) AS a`);
+    }
+    const changed = invites.filter((i) => !tx.newInviteCodeHashes.has(i.id));
+    if (changed.length) {
+      parts.push(`UPDATE invites i SET data = c.d FROM jsonb_array_elements(${json(changed)}::jsonb) AS c(d)
+        WHERE i.circle_id = $1 AND i.id = c.d->>'id'`);
     }
 
     const reports = upserts(tx.reports);

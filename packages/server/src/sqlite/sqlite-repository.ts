@@ -1,5 +1,6 @@
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
 import type { Ack, AppliedCommand, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
+import { hashInviteCode } from '../tokens.js';
 import type { SqliteStorage } from './sqlite-storage.js';
 
 type Row = { data: string };
@@ -116,20 +117,24 @@ export class SqliteCircleRepository implements CircleRepository {
     return row.at ?? undefined;
   }
 
-  getInvite(code: string): Invite | undefined {
-    return this.#get('SELECT data FROM invites WHERE circle_id = ? AND code = ?', code);
+  getInvite(id: string): Invite | undefined {
+    return this.#get('SELECT data FROM invites WHERE circle_id = ? AND id = ?', id);
+  }
+
+  findInviteByCode(code: string): Invite | undefined {
+    return this.#get('SELECT data FROM invites WHERE circle_id = ? AND code_hash = ?', hashInviteCode(code));
   }
 
   listInvites(): Invite[] {
     return this.#all<Invite>('SELECT data FROM invites WHERE circle_id = ?').sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  addInvite(invite: Invite, code: string): void {
+    this.#run('INSERT INTO invites (circle_id, id, code_hash, data) VALUES (?, ?, ?, ?)', invite.id, hashInviteCode(code), JSON.stringify(invite));
+  }
+
   putInvite(invite: Invite): void {
-    this.#run(
-      'INSERT INTO invites (circle_id, code, data) VALUES (?, ?, ?) ON CONFLICT (circle_id, code) DO UPDATE SET data = excluded.data',
-      invite.code,
-      JSON.stringify(invite),
-    );
+    this.storage.stmt('UPDATE invites SET data = ? WHERE circle_id = ? AND id = ?').run(JSON.stringify(invite), this.circleId, invite.id);
   }
 
   getReport(id: string): Report | undefined {
