@@ -72,7 +72,7 @@ describe('rules: admit by invite', () => {
     if (outcome.ok !== true) return;
     assert.equal(outcome.created, true);
     assert.deepEqual({ ...outcome.member, id: 'x' }, {
-      id: 'x', displayName: 'Ada', role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: T0,
+      id: 'x', displayName: 'Ada', role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: T0, inviteId,
     });
     assert.deepEqual(outcome.events.map((e) => [e.type, e.actorId, e.commandId]), [['member.upserted', outcome.member.id, null]]);
     assert.equal(h.repo.getInvite(inviteId)!.uses, 1);

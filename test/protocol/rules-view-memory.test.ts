@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Member } from '@hearth/protocol';
-import { createMemoryRepository, viewEventFor, viewMessageFor, viewReplayFor } from '@hearth/protocol/rules';
+import { createMemoryRepository, viewEventFor, viewMemberFor, viewMessageFor, viewReplayFor } from '@hearth/protocol/rules';
 import { T0, harness } from './rules-harness.js';
 
 describe('rules: viewEventFor / viewMessageFor', () => {
@@ -32,6 +32,24 @@ describe('rules: viewEventFor / viewMessageFor', () => {
     const ada = h.join('Ada');
     const { events } = h.ok(ada.id, { type: 'message.post', messageId: 'msg-000001', threadKey: '/a', body: 'hi' });
     for (const event of events) assert.equal(viewEventFor(event, h.owner), event);
+  });
+});
+
+describe('rules: viewMemberFor', () => {
+  it('shows which invite a member came in by to moderators only, live and in a replay', () => {
+    const h = harness();
+    const ada = h.join('Ada');
+    const bob = h.join('Bob');
+    const mod = h.moderator('Mod');
+    const joined = h.repo.eventsAfter(0).find((e) => e.type === 'member.upserted' && e.member.id === ada.id)!;
+    assert.equal(joined.type === 'member.upserted' && joined.member.inviteId, ada.inviteId);
+    assert.equal(viewEventFor(joined, mod), joined, 'a moderator gets the event as stored');
+    assert.equal(viewEventFor(joined, h.owner), joined);
+    for (const seen of [viewEventFor(joined, bob), viewReplayFor([joined], bob, () => undefined)[0]!]) {
+      assert.equal(seen.type === 'member.upserted' && 'inviteId' in seen.member, false, 'a plain member does not see it');
+      assert.deepEqual(seen.type === 'member.upserted' && { ...seen.member, inviteId: ada.inviteId }, ada);
+    }
+    assert.equal('inviteId' in viewMemberFor(ada, ada), false, 'nor does the member themself');
   });
 });
 

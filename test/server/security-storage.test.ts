@@ -86,3 +86,44 @@ describe('invite codes are kept only as hashes', () => {
     assert.deepEqual(entries.filter((e) => e.action.startsWith('invite.')).map((e) => `${e.action}:${e.targetId}`).slice(0, 2), [`invite.revoke:${inviteId}`, `invite.create:${inviteId}`]);
   });
 });
+
+describe('a ban can close the invite the member came in by', () => {
+  it('shows moderators which invite a member used, and bans with that invite revoked in the same step', async () => {
+    const { circle, owner, member: bystander } = await world();
+    const created = await owner.client.command({ type: 'invite.create', maxUses: null, expiresInMs: null });
+    const code = codeOf(created.ok && created.result)!;
+    const inviteId = created.ok && (created.result as { invite: { id: string } }).invite.id;
+    const troll = await signIn(t, circle.id, inviteCredentials(code, 'Troll'));
+    clients.push(troll.client);
+    const trollId = troll.session.member.id;
+
+    // Live, to a moderator and to a plain member; then in a fresh session of each.
+    const seenByOwner = await owner.client.next('event', (f) => f.event.type === 'member.upserted' && f.event.member.id === trollId);
+    assert.equal(seenByOwner.event.type === 'member.upserted' && seenByOwner.event.member.inviteId, inviteId, 'the moderator sees which invite the member used');
+    const seenByMember = await bystander.client.next('event', (f) => f.event.type === 'member.upserted' && f.event.member.id === trollId);
+    assert.equal(seenByMember.event.type === 'member.upserted' && 'inviteId' in seenByMember.event.member, false, 'a plain member does not');
+    const ownerAgain = await signIn(t, circle.id, circle.owner);
+    const bystanderAgain = await signIn(t, circle.id, { kind: 'token', token: bystander.session.token! });
+    clients.push(ownerAgain.client, bystanderAgain.client);
+    assert.equal(ownerAgain.session.members.find((m) => m.id === trollId)?.inviteId, inviteId);
+    assert.equal(bystanderAgain.session.members.some((m) => 'inviteId' in m), false, 'no member’s invite in a plain member’s session');
+    assert.equal('inviteId' in troll.session.member, false, 'nor in one’s own');
+
+    const banned = await owner.client.command({ type: 'mod.ban', memberId: trollId, reason: 'trolling', revokeInvite: true } as never);
+    assert.equal(banned.ok, true, JSON.stringify(banned));
+    await expectRefused(signIn(t, circle.id, inviteCredentials(code, 'Troll again')), 'invite_expired');
+    const invites = await owner.client.command({ type: 'invite.list' });
+    const invite = invites.ok ? (invites.result as { invites: { id: string; revoked: boolean }[] }).invites.find((i) => i.id === inviteId) : undefined;
+    assert.equal(invite?.revoked, true);
+    const audit = await owner.client.command({ type: 'audit.list' });
+    const entries = audit.ok ? (audit.result as { entries: { action: string; targetId: string | null; reason: string | null }[] }).entries : [];
+    const [revokeEntry, banEntry] = entries;
+    assert.deepEqual([banEntry?.action, banEntry?.targetId, banEntry?.reason], ['mod.ban', trollId, 'trolling']);
+    assert.equal(revokeEntry?.action, 'invite.revoke');
+    assert.equal(revokeEntry?.targetId, inviteId);
+    assert.match(revokeEntry?.reason ?? '', /ban/, 'the audit entry says the invite went with the ban');
+    const other = await signIn(t, circle.id, inviteCredentials(circle.inviteCode, 'Someone else'));
+    clients.push(other.client);
+    assert.equal(other.session.member.displayName, 'Someone else', 'other invites still admit');
+  });
+});

@@ -56,7 +56,12 @@ export const ModHideCommand = /* @__PURE__ */ cmd('mod.hide', { messageId: Id, r
 export const ModRestoreCommand = /* @__PURE__ */ cmd('mod.restore', { messageId: Id, ...OptionalReason });
 export const ModMuteCommand = /* @__PURE__ */ cmd('mod.mute', { ...MemberTarget, until: Timestamp, reason: Reason });
 export const ModUnmuteCommand = /* @__PURE__ */ cmd('mod.unmute', { ...MemberTarget, ...OptionalReason });
-export const ModBanCommand = /* @__PURE__ */ cmd('mod.ban', { ...MemberTarget, reason: Reason });
+export const ModBanCommand = /* @__PURE__ */ cmd('mod.ban', {
+  ...MemberTarget,
+  reason: Reason,
+  /** Also revoke the invite the member joined by, in the same step, so they cannot come straight back with it. */
+  revokeInvite: v.optional(v.boolean()),
+});
 export const ModUnbanCommand = /* @__PURE__ */ cmd('mod.unban', { ...MemberTarget, ...OptionalReason });
 export const ModRemoveCommand = /* @__PURE__ */ cmd('mod.remove', { ...MemberTarget, reason: Reason });
 export const ModRoleCommand = /* @__PURE__ */ cmd('mod.role', { ...MemberTarget, role: RoleSchema, ...OptionalReason });
@@ -143,6 +148,8 @@ export interface CommandResults {
   'report.list': { reports: Report[] };
   'audit.list': { entries: AuditEntry[] };
   'request.list': { requests: JoinRequest[] };
+  /** With `revokeInvite`: the invite revoked with the ban, or null when there was none to revoke. */
+  'mod.ban': { revokedInviteId: string | null } | undefined;
   /** A post held for review by the word filter is acknowledged as stored but not yet visible. */
   'message.post': { held?: boolean } | undefined;
 }

@@ -44,6 +44,11 @@ export const MemberSchema = /* @__PURE__ */ v.object({
   /** When a mute ends; null unless muted. */
   mutedUntil: v.nullable(Timestamp),
   joinedAt: Timestamp,
+  /**
+   * The invite the member joined by, so a moderator can close it (`mod.ban` with `revokeInvite`). Only
+   * moderators see it (`viewMemberFor`); absent for members who joined otherwise, or before it was kept.
+   */
+  inviteId: v.optional(Id),
 });
 export type Member = v.InferOutput<typeof MemberSchema>;
 

@@ -4,7 +4,7 @@ import {
   HearthError, LIMITS,
   type Ack, type Circle, type CircleEvent, type Command, type Credentials, type HistoryPage, type HistoryQuery, type Invite, type Member, type Role, type Session,
 } from '@hearth/protocol';
-import { admit, execute, initCircle, previewCircle, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
+import { admit, execute, initCircle, previewCircle, viewMemberFor, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
 import type { FanOut } from './fanout.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
 import type { CircleReadTx, CircleTx, Storage } from './storage.js';
@@ -207,10 +207,10 @@ export class CircleService {
       const { repo } = tx;
       const session: Session = {
         circleId,
-        member,
+        member: viewMemberFor(member, member),
         token: outcome.token,
         circle: repo.getCircle().circle,
-        members: repo.listMembers(),
+        members: repo.listMembers().map((m) => viewMemberFor(m, member)),
         threads: repo.listThreads(),
         cursor: head > 0 ? String(head) : null,
         replay: this.#replay(tx, cursor, head, member),

@@ -19,9 +19,10 @@ function inviteProblem(invite: Invite, now: number): string | null {
 }
 
 /** Seats a new member (all checks done) and emits their arrival. */
-function seat(ctx: RulesContext, id: string, displayName: string, before?: () => void): AdmitOutcome {
-  const member = newMember(id, displayName, ctx.now);
-  before?.();
+function seat(ctx: RulesContext, id: string, displayName: string, invite?: Invite): AdmitOutcome {
+  const member = newMember(id, displayName, ctx.now, invite?.id);
+  // The member keeps the invite's id (for moderators), and the invite counts the use.
+  if (invite) ctx.repo.putInvite({ ...invite, uses: invite.uses + 1 });
   ctx.repo.putMember(member);
   const fx = new Effects(ctx, null, member.id);
   fx.emit({ type: 'member.upserted', member });
@@ -35,7 +36,7 @@ function admitByInvite(ctx: RulesContext, request: Extract<AdmitRequest, { kind:
   if (problem) return fail(refuse('invite_expired', problem, 'credentials.code'));
   const refused = seatRefusal(ctx.repo, request.displayName, 'credentials.displayName');
   if (refused) return fail(refused);
-  return seat(ctx, ctx.newId(), request.displayName, () => ctx.repo.putInvite({ ...invite, uses: invite.uses + 1 }));
+  return seat(ctx, ctx.newId(), request.displayName, invite);
 }
 
 function admitByLink(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'link' }>): AdmitOutcome {

@@ -3,7 +3,7 @@
 export { execute } from './execute.js';
 export { admit, previewCircle } from './admit.js';
 export { initCircle } from './init-circle.js';
-export { viewEventFor, viewMessageFor, viewReplayFor } from './view.js';
+export { viewEventFor, viewMemberFor, viewMessageFor, viewReplayFor } from './view.js';
 export { createMemoryRepository } from './memory-repository.js';
 export type { MemoryRepository } from './memory-repository.js';
 export type {

@@ -14,7 +14,9 @@ export function seatRefusal(repo: CircleRepository, displayName: string, field?:
   return null;
 }
 
-/** A new plain member, active from `now`. */
-export function newMember(id: string, displayName: string, now: number): Member {
-  return { id, displayName, role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: now };
+/** A new plain member, active from `now`; `inviteId` when they came in by an invite. */
+export function newMember(id: string, displayName: string, now: number, inviteId?: string): Member {
+  const member: Member = { id, displayName, role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: now };
+  if (inviteId !== undefined) member.inviteId = inviteId;
+  return member;
 }
