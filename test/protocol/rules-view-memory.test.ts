@@ -90,6 +90,21 @@ describe('memory repository', () => {
     assert.ok(h.repo.eventsAfter(0).some((e) => e.type === 'message.upserted' && e.message.id === id && e.message.state === 'deleted'));
   });
 
+  it('keeps no earlier version of an edited message in its events, unless the edit rolls back', () => {
+    const h = harness();
+    const ada = h.join('Ada');
+    const id = h.post(ada.id, h.thread(), 'first draft words');
+    const has = (words: string) => JSON.stringify(h.repo.eventsAfter(0)).includes(words);
+    assert.throws(() => h.repo.transaction(() => {
+      h.ok(ada.id, { type: 'message.edit', messageId: id, body: 'second draft' });
+      throw new Error('abort');
+    }));
+    assert.ok(has('first draft words') && !has('second draft'), 'a rolled-back edit leaves the events as they were');
+    h.ok(ada.id, { type: 'message.edit', messageId: id, body: 'as it stands' });
+    assert.ok(!has('first draft words'), 'the earlier words are gone');
+    const versions = h.repo.eventsAfter(0).flatMap((e) => (e.type === 'message.upserted' && e.message.id === id ? [e.message.body] : []));
+    assert.deepEqual(versions, ['as it stands', 'as it stands'], 'each event holds the message as it is now');
+  });
 
   it('rolls back every write of a transaction that throws', () => {
     const h = harness();

@@ -268,6 +268,32 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
       ]);
     });
 
+    it('keeps no earlier version of an edited message in its events, and a resume still replays every seq', async () => {
+      const storage = await open();
+      const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+      const { ownerId, ownerToken } = await service.createCircle({ id: 'edits', name: 'Edits' });
+      const threadId = nanoid();
+      const messageId = nanoid();
+      const run = async (command: object) => assert.equal((await service.execute('edits', ownerId, { id: nanoid(), ...command } as Command)).ok, true);
+      await run({ type: 'thread.create', threadId, title: 'T' });
+      const cursor = String(await storage.read('edits', (tx) => tx.headSeq()));
+      await run({ type: 'message.post', messageId, threadId, body: 'words first written', contentWarning: 'first warning' });
+      await run({ type: 'message.post', messageId: nanoid(), threadId, body: 'a bystander' });
+      await run({ type: 'message.edit', messageId, body: 'words written second' });
+      await run({ type: 'message.react', messageId, reaction: '👍', active: true });
+      await run({ type: 'message.edit', messageId, body: 'words as they stand', contentWarning: null });
+      const events = await storage.read('edits', (tx) => tx.eventsAfter(0, 1000));
+      const text = JSON.stringify(events);
+      for (const old of ['words first written', 'first warning', 'words written second']) assert.ok(!text.includes(old), `no stored event holds “${old}”`);
+      assert.ok(text.includes('words as they stand') && text.includes('a bystander'));
+      assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'the log keeps every seq');
+      const entry = await service.enter('edits', { kind: 'token', token: ownerToken }, cursor);
+      const replay = entry.session.replay!;
+      assert.deepEqual(replay.map((e) => e.seq), events.slice(Number(cursor)).map((e) => e.seq), 'a resume replays every seq after its cursor, no gap');
+      const versions = replay.flatMap((e) => (e.type === 'message.upserted' && e.message.id === messageId ? [e.message.body] : []));
+      assert.ok(versions.length >= 3 && versions.every((body) => body === 'words as they stand'), 'each of its events holds the message as it is now');
+    });
+
     it('pages a thread backwards, oldest first within a page', async () => {
       const storage = await open();
       await storage.create('h', settings, 1, (tx) => {

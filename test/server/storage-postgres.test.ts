@@ -103,6 +103,29 @@ describe('PostgreSQL storage', () => {
     await storage.close();
   });
 
+  it('rewrites the events of messages edited before migration 5 to their current words', async () => {
+    const url = await cluster.createDatabase();
+    const old = new pg.Client({ connectionString: url });
+    await old.connect();
+    await old.query('CREATE TABLE hearth_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    for (const [i, migration] of PG_MIGRATIONS.slice(0, 4).entries()) {
+      await old.query(migration);
+      await old.query('INSERT INTO hearth_migrations (version) VALUES ($1)', [i + 1]);
+    }
+    const first = { id: 'message-edited', threadId: 'thread-1', authorId: 'author-0001', body: 'words said at first', contentWarning: null, replyTo: null, createdAt: 1, editedAt: null, reactions: {}, state: 'visible', seq: 1 };
+    const now = { ...first, body: 'words as they stand', editedAt: 5 };
+    const event = (m: object, seq: number) => JSON.stringify({ type: 'message.upserted', message: m, at: seq, commandId: null, actorId: null, seq });
+    await old.query("INSERT INTO circles (id, record, created_at, head_seq) VALUES ('c', NULL, 1, 2)");
+    await old.query("INSERT INTO messages (circle_id, id, thread_id, author_id, seq, created_at, data) VALUES ('c', $1, 'thread-1', 'author-0001', 1, 1, $2)", [now.id, JSON.stringify(now)]);
+    await old.query("INSERT INTO events (circle_id, seq, data) VALUES ('c', 1, $1), ('c', 2, $2)", [event(first, 1), event(now, 2)]);
+    await old.end();
+
+    const storage = await open(url);
+    const events = JSON.stringify(await storage.read('c', (tx) => tx.eventsAfter(0, 10)));
+    assert.ok(!events.includes('words said at first') && events.includes('words as they stand'), 'the words edited away before the migration are gone');
+    await storage.close();
+  });
+
   it('reports an unreachable database clearly', async () => {
     const url = new URL(cluster.url);
     url.port = '1';

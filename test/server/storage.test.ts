@@ -65,6 +65,30 @@ describe('SQLite storage', () => {
     await storage.close();
   });
 
+  it('rewrites the events of messages edited before migration 6 to their current words', async () => {
+    const file = path.join(dir, 'edited.db');
+    const upserted = (m: Message, seq: number) => ({ type: 'message.upserted' as const, message: m, at: seq, commandId: null, actorId: null, seq });
+    const old = new Database(file);
+    old.function('hearth_invite_hash', (_code: unknown) => null);
+    for (const migration of MIGRATIONS.slice(0, 5)) old.exec(migration);
+    old.pragma('user_version = 5');
+    const first = { ...message('message-edited', 'thread-1', 1), body: 'words said at first' };
+    const now = { ...first, body: 'words as they stand', editedAt: 5000 };
+    const kept = { ...message('message-kept', 'thread-1', 2), body: 'words never edited' };
+    old.prepare('INSERT INTO circles (id, record, allowed_origins, created_at) VALUES (?, NULL, ?, 1)').run('c', '[]');
+    for (const m of [now, kept]) {
+      old.prepare('INSERT INTO messages (circle_id, id, thread_id, author_id, seq, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run('c', m.id, m.threadId, m.authorId, m.seq, m.createdAt, JSON.stringify(m));
+    }
+    for (const [seq, m] of [[1, first], [2, kept], [3, now]] as const) old.prepare('INSERT INTO events (circle_id, seq, data) VALUES (?, ?, ?)').run('c', seq, JSON.stringify(upserted(m, seq)));
+    old.close();
+
+    const storage = createSqliteStorage({ file });
+    const raw = (storage.db.prepare('SELECT data FROM events ORDER BY seq').all() as { data: string }[]).map((r) => r.data).join('\n');
+    assert.ok(!raw.includes('words said at first'), 'the words edited away before the migration are gone');
+    assert.ok(raw.includes('words as they stand') && raw.includes('words never edited'));
+    await storage.close();
+  });
+
   it('hashes the invite codes stored before migration 5, and leaves no copy of them in the file or its WAL', async () => {
     const file = path.join(dir, 'invites.db');
     const code = 'OldCodeFromBefore_hashing';

@@ -9,5 +9,6 @@ export type { MemoryRepository } from './memory-repository.js';
 export type {
   AdmitOutcome, AdmitRequest, ExecuteContext, ExecuteOutcome, InitCircleInput, InitCircleOutcome, RulesContext,
 } from './engine.js';
+export { rewritesEarlierEvents } from './repository.js';
 export type { AppliedCommand, CircleRecord, CircleRepository, EventDraft, WordFilter } from './repository.js';
 export type { Ack } from './ack.js';

@@ -2,7 +2,7 @@ import type { AuditEntry, Invite, JoinRequest, Member, Message, Report, Thread }
 import { HearthError } from '../errors.js';
 import type { CircleEvent } from '../events.js';
 import type { HistoryPage } from '../session.js';
-import type { AppliedCommand, CircleRecord, CircleRepository, EventDraft } from './repository.js';
+import { rewritesEarlierEvents, type AppliedCommand, type CircleRecord, type CircleRepository, type EventDraft } from './repository.js';
 
 /** A circle repository in plain maps, with what a host needs around the engine. */
 export interface MemoryRepository extends CircleRepository {
@@ -111,8 +111,8 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
       }
       const stored = store(message);
       set(messages, message.id, stored);
-      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
-      if (stored.state === 'deleted') {
+      // Deleted or edited: the earlier words leave the events kept for replays, which then show this version.
+      if (rewritesEarlierEvents(stored)) {
         events.forEach((event, i) => {
           if (event.type === 'message.upserted' && event.message.id === stored.id) replace(events, i, store({ ...event, message: stored }));
         });

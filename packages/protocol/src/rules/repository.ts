@@ -24,6 +24,17 @@ export interface AppliedCommand {
   ack: Ack;
 }
 
+/**
+ * Whether storing this version of a message rewrites the message's earlier events to it. Once a message is
+ * deleted or edited, the words it had before must not stay in the event log: deleting means gone, and an
+ * edit takes back what was first said. A replay sends each message as it is now anyway (`viewReplayFor`), so
+ * a member resuming sees the same either way; seqs stay as they were. Every repository applies this rule in
+ * `putMessage`, in the same transaction.
+ */
+export function rewritesEarlierEvents(message: Message): boolean {
+  return message.state === 'deleted' || message.editedAt !== null;
+}
+
 /** An event before the repository gives it its seq. */
 export type EventDraft = CircleEvent extends infer E ? (E extends CircleEvent ? Omit<E, 'seq'> : never) : never;
 

@@ -115,6 +115,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER INDEX invites_hashed_pkey RENAME TO invites_pkey;
   CREATE UNIQUE INDEX invites_by_code_hash ON invites (circle_id, code_hash);
   `,
+  // 5: an edited message's earlier words leave the event log too (as deleted ones did in 2): its events are
+  // rewritten to the message as it is now.
+  `
+  UPDATE events e SET data = jsonb_set(e.data, '{message}', m.data)
+    FROM messages m
+    WHERE e.data->>'type' = 'message.upserted'
+      AND m.circle_id = e.circle_id AND m.id = e.data->'message'->>'id'
+      AND jsonb_typeof(m.data->'editedAt') = 'number';
+  `,
 ];
 
 /** Any constant works; this one spells "hearth" in ASCII. */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { AppliedCommand, CircleRecord } from '@hearth/protocol/rules';
+import { rewritesEarlierEvents, type AppliedCommand, type CircleRecord } from '@hearth/protocol/rules';
 import type { Logger } from '../logger.js';
 import type { BucketState } from '../rate-limit.js';
 import { normalizeOrigin } from '../origins.js';
@@ -344,11 +344,11 @@ export class PostgresStorage implements Storage {
         SELECT $1, m->>'id', m->>'threadId', m->>'authorId', (m->>'seq')::bigint, (m->>'createdAt')::bigint, m FROM jsonb_array_elements(${json(messages)}::jsonb) AS m
         ON CONFLICT (circle_id, id) DO UPDATE SET thread_id = excluded.thread_id, seq = excluded.seq, data = excluded.data`);
     }
-    const deleted = messages.filter((m) => m.state === 'deleted');
-    if (deleted.length) {
-      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
+    const rewritten = messages.filter(rewritesEarlierEvents);
+    if (rewritten.length) {
+      // Deleted or edited: the earlier words leave the events kept for replays, which then show this version.
       parts.push(`UPDATE events e SET data = jsonb_set(e.data, '{message}', d.m)
-        FROM jsonb_array_elements(${json(deleted)}::jsonb) AS d(m)
+        FROM jsonb_array_elements(${json(rewritten)}::jsonb) AS d(m)
         WHERE e.circle_id = $1 AND e.data->>'type' = 'message.upserted' AND e.data->'message'->>'id' = d.m->>'id'`);
     }
 

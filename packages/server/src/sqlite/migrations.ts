@@ -117,6 +117,16 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE invites;
   ALTER TABLE invites_hashed RENAME TO invites;
   `,
+  // 6: an edited message's earlier words leave the event log too (as deleted ones did in 3): its events are
+  // rewritten to the message as it is now.
+  `
+  UPDATE events SET data = json_set(events.data, '$.message', json(messages.data))
+    FROM messages
+    WHERE json_extract(events.data, '$.type') = 'message.upserted'
+      AND messages.circle_id = events.circle_id
+      AND messages.id = json_extract(events.data, '$.message.id')
+      AND json_extract(messages.data, '$.editedAt') IS NOT NULL;
+  `,
 ];
 
 /** Brings a database up to the newest schema, each migration in its own transaction. */

@@ -1,5 +1,5 @@
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { Ack, AppliedCommand, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
+import { rewritesEarlierEvents, type Ack, type AppliedCommand, type CircleRecord, type CircleRepository, type EventDraft } from '@hearth/protocol/rules';
 import { hashInviteCode } from '../tokens.js';
 import type { SqliteStorage } from './sqlite-storage.js';
 
@@ -100,8 +100,8 @@ export class SqliteCircleRepository implements CircleRepository {
       message.createdAt,
       JSON.stringify(message),
     );
-    if (message.state === 'deleted') {
-      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
+    if (rewritesEarlierEvents(message)) {
+      // Deleted or edited: the earlier words leave the events kept for replays, which then show this version.
       this.storage
         .stmt(
           // INDEXED BY: without statistics the planner would rather scan the circle's events by primary key.
