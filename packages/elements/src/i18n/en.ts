@@ -137,6 +137,7 @@ export const en = {
   'members.mute': 'Mute',
   'members.unmute': 'Unmute',
   'members.ban': 'Ban',
+  'members.banRevokeInvite': 'Also revoke the invite they joined by',
   'members.unban': 'Unban',
   'members.remove': 'Remove',
   'members.promote': 'Make moderator',

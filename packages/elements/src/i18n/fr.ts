@@ -127,6 +127,7 @@ export const fr: Messages = {
   'members.mute': 'Mettre en sourdine',
   'members.unmute': 'Rendre la parole',
   'members.ban': 'Bannir',
+  'members.banRevokeInvite': 'Révoquer aussi l’invitation par laquelle ce membre est venu',
   'members.unban': 'Lever le bannissement',
   'members.remove': 'Retirer',
   'members.promote': 'Nommer modérateur',
