@@ -118,6 +118,17 @@ export class CircleService {
     return { ...invite, code };
   }
 
+  /** The circle's invites, by id (their codes are not kept: see `createInvite`). */
+  listInvites(circleId: string): Promise<Invite[]> {
+    return this.storage.read(circleId, (tx) => tx.repo.listInvites());
+  }
+
+  /** Revokes an invite by its id in the owner's name (audited like a moderator's revoke). */
+  async revokeInvite(circleId: string, inviteId: string): Promise<Invite> {
+    await this.#asOwner(circleId, { id: nanoid(), type: 'invite.revoke', inviteId });
+    return (await this.storage.read(circleId, (tx) => tx.repo.getInvite(inviteId)))!;
+  }
+
   /** Changes a member's role in the owner's name (recorded in the audit log like any moderation). */
   async setRole(circleId: string, memberId: string, role: Role, reason?: string): Promise<Member> {
     await this.#asOwner(circleId, { id: nanoid(), type: 'mod.role', memberId, role, reason: reason ?? 'changed by the operator' });
