@@ -50,6 +50,7 @@ describe('rules: viewMemberFor', () => {
       assert.deepEqual(seen.type === 'member.upserted' && { ...seen.member, inviteId: ada.inviteId }, ada);
     }
     assert.equal('inviteId' in viewMemberFor(ada, ada), false, 'nor does the member themself');
+    assert.equal(viewEventFor(joined, bob), viewEventFor(joined, ada), 'every plain member gets the same view object (serialized once)');
   });
 });
 

@@ -34,11 +34,18 @@ export function viewReplayFor(events: readonly CircleEvent[], viewer: Member, cu
   });
 }
 
+/** `member.upserted` events as plain members see them (committed events never change). */
+const plainMemberViews = new WeakMap<CircleEvent, CircleEvent>();
+
 /** An event as `viewer` may see it; hosts apply it to every event they send live (replays: `viewReplayFor`). */
 export function viewEventFor(event: CircleEvent, viewer: Member): CircleEvent {
   if (event.type === 'member.upserted') {
     const member = viewMemberFor(event.member, viewer);
-    return member === event.member ? event : { ...event, member };
+    if (member === event.member) return event;
+    // Every plain member gets the same view: one object, so a host serializing per event object does it once.
+    let seen = plainMemberViews.get(event);
+    if (!seen) plainMemberViews.set(event, (seen = { ...event, member }));
+    return seen;
   }
   if (event.type !== 'message.upserted') return event;
   const message = viewMessageFor(event.message, viewer);
