@@ -108,7 +108,7 @@ async function ensureDemoCircle(server: HearthServer, file: string): Promise<Dem
   // Data folders from before the sign-on example get a secret too.
   if (!(await service.hasSso(DEMO_CIRCLE))) await service.setSsoSecret(DEMO_CIRCLE);
   const code = saved.inviteCode;
-  const invite = code ? await server.storage.read(DEMO_CIRCLE, (tx) => tx.repo.getInvite(code)) : undefined;
+  const invite = code ? await server.storage.read(DEMO_CIRCLE, (tx) => tx.repo.findInviteByCode(code)) : undefined;
   const usable = invite && !invite.revoked && (invite.expiresAt === null || invite.expiresAt > Date.now()) && (invite.maxUses === null || invite.uses < invite.maxUses);
   if (!usable) saved.inviteCode = (await service.createInvite(DEMO_CIRCLE, { expiresInMs: null, maxUses: null })).code;
   await saveDemo(file, saved);

@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { nanoid } from 'nanoid';
 import { LIMITS, parseClientFrame, parseCommand, type CircleEvent, type ErrorCode, type ErrorInfo, type Member } from '@hearth/protocol';
-import { admit, createMemoryRepository, execute, initCircle, viewEventFor, viewMessageFor, viewReplayFor, type MemoryRepository } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, execute, initCircle, viewEventFor, viewMemberFor, viewMessageFor, viewReplayFor, type MemoryRepository } from '@hearth/protocol/rules';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   unauthorized: 401, forbidden: 403, not_found: 404, invalid: 400, too_large: 413, rate_limited: 429,
@@ -115,8 +115,8 @@ export function createExampleBackend(options: { basePath?: string } = {}): Examp
       return {
         key,
         session: {
-          circleId: state.repo.circleId, member, token: issuedToken, circle: state.repo.getCircle().circle,
-          members: state.repo.listMembers(), threads: state.repo.listThreads(), cursor: head > 0 ? String(head) : null, replay,
+          circleId: state.repo.circleId, member: viewMemberFor(member, member), token: issuedToken, circle: state.repo.getCircle().circle,
+          members: state.repo.listMembers().map((m) => viewMemberFor(m, member)), threads: state.repo.listThreads(), cursor: head > 0 ? String(head) : null, replay,
         },
       };
     },
@@ -208,7 +208,7 @@ export function createExampleBackend(options: { basePath?: string } = {}): Examp
       circles.set(id, state);
       const ownerToken = issue(state, owner.id);
       const created = repo.transaction(() => execute({ repo, actor: owner, now, newId: nanoid }, { id: nanoid(), type: 'invite.create', expiresInMs: null, maxUses: null }));
-      return { ownerToken, inviteCode: (created.ack as { result: { invite: { code: string } } }).result.invite.code };
+      return { ownerToken, inviteCode: (created.ack as { result: { code: string } }).result.code };
     },
     close() {
       for (const state of circles.values()) for (const key of [...state.connections.keys()]) end(state, key, { code: 'unavailable', message: 'server closing' });

@@ -47,17 +47,20 @@ describe('the blog example', { skip: notBuilt }, () => {
     await joinWithToken(owner, h.site.demo.ownerToken!);
     await clickByText(owner, inside('hearth-circle', 'nav button'), 'Moderation');
     await clickByText(owner, inside('hearth-circle', 'hearth-moderation >>> [role=tab]'), 'Invites');
-    const before = await inviteCodes(owner);
+    const before = await listedInvites(owner);
     await owner.locator(inside('hearth-circle', 'hearth-moderation >>> form button[type=submit]')).click();
-    const codes = await waitUntil(() => inviteCodes(owner), (list) => list.length === before.length + 1, 'the new invite in the list');
-    const code = codes.find((c) => !before.includes(c))!;
+    const listed = await waitUntil(() => listedInvites(owner), (list) => list.length === before.length + 1, 'the new invite in the list');
+    // The new link is shown once (the server keeps only a hash of its code), and never in the list.
+    const notice = await waitUntil(() => owner.$eval(inside('hearth-circle', 'hearth-moderation >>> [role=status]'), (p) => p.textContent ?? '').catch(() => ''), (text) => /[?&]invite=/.test(text), 'the new invitation link');
+    const code = /[?&]invite=([A-Za-z0-9_-]+)/.exec(notice)![1]!;
+    assert.ok(!listed.some((item) => item.includes(code)), 'the list shows no code');
 
     const wren = await h.reader('Wren');
     await wren.goto(`${h.site.url}/blog/letters-not-feeds/?invite=${code}`);
     await joinByInvite(wren, 'Wren');
     await post(wren, 'Letters are slower, and kinder.');
     await waitForMessage(wren, 'Letters are slower, and kinder.');
-    assert.equal((await h.site.server.storage.read('demo', (tx) => tx.repo.getInvite(code)))?.uses, 1, 'the invite was used once');
+    assert.equal((await h.site.server.storage.read('demo', (tx) => tx.repo.findInviteByCode(code)))?.uses, 1, 'the invite was used once');
 
     // The owner opens the post's thread in the whole-circle view and hides the message.
     await clickByText(owner, inside('hearth-circle', 'nav button'), 'Threads');
@@ -119,6 +122,7 @@ async function clickByText(page: Page, selector: string, text: string): Promise<
   await elements[found.findIndex((t) => t.includes(text))]!.click();
 }
 
-function inviteCodes(page: Page): Promise<string[]> {
-  return page.$$eval(inside('hearth-circle', 'hearth-moderation >>> li code'), (codes) => codes.map((c) => c.textContent ?? ''));
+/** The invites the moderation tools list, as the text of each. */
+function listedInvites(page: Page): Promise<string[]> {
+  return page.$$eval(inside('hearth-circle', 'hearth-moderation >>> #panel li'), (items) => items.map((li) => li.textContent ?? ''));
 }

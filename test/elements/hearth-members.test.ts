@@ -1,6 +1,6 @@
 import { expect, html } from '@open-wc/testing';
 import type { HearthMembersElement } from '@hearth/elements';
-import { button, circleWithMembers, render, until, waitFor } from './helpers.js';
+import { button, circleWithMembers, client, invite, render, until, waitFor } from './helpers.js';
 
 function row(list: HearthMembersElement, name: string): HTMLElement {
   return [...list.shadowRoot!.querySelectorAll<HTMLElement>('[part=member]')].find((r) => r.querySelector('.name')!.textContent === name)!;
@@ -44,4 +44,23 @@ describe('<hearth-members>', () => {
     button(row(list, 'Ana'), 'Unban')!.click();
     await until(owner, (s) => s.members[anaId]?.state === 'active', 'unbanned');
   });
+
+  it('offers to revoke the invite a banned member came in by, in the same step', async () => {
+    const { owner, member, hub, circle, inviteCode } = await circleWithMembers({ members: ['Ana'] });
+    const list = await render<HearthMembersElement>(html`<hearth-members .client=${owner}></hearth-members>`);
+    const anaId = member.getSnapshot().me!.id;
+    await waitFor(() => row(list, 'Ana'), 'Ana');
+    button(row(list, 'Ana'), 'Ban')!.click();
+    const banForm = await waitFor(() => row(list, 'Ana').querySelector('form'), 'ban form');
+    const revoke = banForm.querySelector<HTMLInputElement>('input[type=checkbox][name=revokeInvite]');
+    expect(revoke, 'a choice to revoke the invite Ana joined by').to.not.equal(null);
+    expect(revoke!.checked).to.equal(true);
+    banForm.querySelector('textarea')!.value = 'came back to troll';
+    banForm.requestSubmit();
+    await until(owner, (s) => s.members[anaId]?.state === 'banned', 'banned');
+    const late = client({ hub, circle });
+    const refused = await late.join(invite(inviteCode, 'Ana again')).then(() => null, (error: { code?: string }) => error.code);
+    expect(refused, 'the invite no longer admits anyone').to.equal('invite_expired');
+  });
 });
+

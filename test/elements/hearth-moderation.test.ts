@@ -40,6 +40,9 @@ describe('<hearth-moderation>', () => {
     await waitFor(() => tools.shadowRoot!.querySelectorAll('li').length === before + 1, 'new invite listed');
     const created = [...tools.shadowRoot!.querySelectorAll('li')].find((li) => li.textContent!.includes('Used 0 of 1 times'))!;
     expect(created).to.not.equal(undefined);
+    // The new link is shown this once (the server keeps only a hash of its code); the list never shows codes.
+    const link = await waitFor(() => /https?:\/\/\S*[?&]invite=([A-Za-z0-9_-]{21,})/.exec(tools.shadowRoot!.querySelector('[role="status"]')?.textContent ?? ''), 'the new link');
+    expect(tools.shadowRoot!.querySelector('ul')!.textContent).to.not.contain(link[1]);
     const revoke = [...created.querySelectorAll('button')].find((b) => b.textContent === 'Revoke')!;
     revoke.click();
     await waitFor(() => tools.shadowRoot!.textContent!.includes('revoked'), 'revoked');

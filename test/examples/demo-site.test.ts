@@ -52,7 +52,7 @@ describe('the npm start site', () => {
     try {
       assert.ok(await site.server.service.hasSso('demo'), 'sign-on turned on');
       assert.equal(site.demo.ownerToken, null, 'the owner token of a circle made elsewhere is not known');
-      const invite = await site.server.storage.read('demo', (tx) => tx.repo.getInvite(site.demo.inviteCode));
+      const invite = await site.server.storage.read('demo', (tx) => tx.repo.findInviteByCode(site.demo.inviteCode));
       assert.equal(invite?.expiresAt, null, 'an invite that does not expire');
     } finally {
       await site.close();

@@ -2,7 +2,7 @@
 // the rules engine's check against the circle's other names (same name, or a confusable look-alike).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseClientFrame, parseCommand, type Invite } from '@hearth/protocol';
+import { parseClientFrame, parseCommand } from '@hearth/protocol';
 import { admit } from '@hearth/protocol/rules';
 import { harness, type Harness } from './rules-harness.js';
 
@@ -64,10 +64,6 @@ describe('display-name schema', () => {
   });
 });
 
-function inviteCode(h: Harness): string {
-  return (h.ok(h.owner.id, { type: 'invite.create', expiresInMs: null }).ack.result as { invite: Invite }).invite.code;
-}
-
 function admitted(h: Harness, request: Parameters<typeof admit>[1]) {
   return h.repo.transaction(() => admit(h.ctx(), request));
 }
@@ -88,7 +84,7 @@ describe('rules: a name must not pass for another member’s', () => {
 
   it('refuses "Аnn" (Cyrillic А) beside the owner "Ann" with `conflict` naming the field, by every way in', () => {
     const h = harness({ ownerName: 'Ann' });
-    admitRefused(h, { kind: 'invite', code: inviteCode(h), displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
+    admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
     admitRefused(h, { kind: 'sso', memberId: 'sso_cyrillic-ann-000000', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
     const open = harness({ ownerName: 'Ann', circle: { access: 'open-link' } });
     admitRefused(open, { kind: 'link', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
@@ -104,7 +100,7 @@ describe('rules: a name must not pass for another member’s', () => {
     h.join('mia');
     // Beside "Ann", "lan" and "mia": each of these reads as one of them.
     for (const name of ['ANN', 'ann', 'A\u200Dnn', 'Ａｎｎ'.normalize('NFKC'), 'Ian', 'rnia']) {
-      admitRefused(h, { kind: 'invite', code: inviteCode(h), displayName: name }, 'conflict', 'credentials.displayName');
+      admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName: name }, 'conflict', 'credentials.displayName');
     }
     // Renaming oneself to a look-alike of one's own name is fine.
     h.ok(bob.id, { type: 'member.update', displayName: 'Ian' });
@@ -133,7 +129,7 @@ describe('rules: a name must not pass for another member’s', () => {
     const h = harness();
     for (const displayName of ['Bad\tName', '\u202EnnA', '\u200B', '']) {
       admitRefused(h, { kind: 'sso', memberId: 'sso_unparsed-0000000000001', displayName }, 'invalid', 'credentials.displayName');
-      admitRefused(h, { kind: 'invite', code: inviteCode(h), displayName }, 'invalid', 'credentials.displayName');
+      admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName }, 'invalid', 'credentials.displayName');
     }
   });
 });

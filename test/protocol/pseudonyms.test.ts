@@ -3,15 +3,10 @@
 // in the circle; invite, link and join-request admission are refused. `true` (the default) changes nothing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Invite } from '@hearth/protocol';
 import { admit } from '@hearth/protocol/rules';
 import { harness, type Harness } from './rules-harness.js';
 
 const named = { slowModeSeconds: 0, pseudonymsAllowed: false };
-
-function inviteCode(h: Harness): string {
-  return (h.ok(h.owner.id, { type: 'invite.create', expiresInMs: null }).ack.result as { invite: Invite }).invite.code;
-}
 
 function admitRefused(h: Harness, request: Parameters<typeof admit>[1], code: string) {
   const before = h.snapshot();
@@ -26,7 +21,7 @@ function admitRefused(h: Harness, request: Parameters<typeof admit>[1], code: st
 describe('pseudonymsAllowed: false', () => {
   it('refuses invite, link and join-request admission with `forbidden`; sign-on still seats people under the host name', () => {
     const h = harness({ circle: { settings: named } });
-    admitRefused(h, { kind: 'invite', code: inviteCode(h), displayName: 'Anyone' }, 'forbidden');
+    admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName: 'Anyone' }, 'forbidden');
     admitRefused(harness({ circle: { settings: named, access: 'open-link' } }), { kind: 'link', displayName: 'Anyone' }, 'forbidden');
     admitRefused(harness({ circle: { settings: named, access: 'request' } }), { kind: 'request', displayName: 'Anyone' }, 'forbidden');
     const signedOn = h.repo.transaction(() => admit(h.ctx(), { kind: 'sso', memberId: 'sso_named-reader-0000001', displayName: 'Grace Hopper' }));

@@ -40,20 +40,25 @@ describe('rules: invites', () => {
     const h = harness();
     const mod = h.moderator('Mod');
     const invite = (extra: object) => (h.ok(mod.id, { type: 'invite.create', ...extra }).ack.result as { invite: Invite }).invite;
-    const standard = invite({});
+    const created = h.ok(mod.id, { type: 'invite.create' }).ack.result as { invite: Invite; code: string };
+    const standard = created.invite;
     assert.equal(standard.expiresAt, T0 + LIMITS.inviteDefaultLifetimeMs);
-    assert.equal(standard.code.length, 24);
+    assert.equal(created.code.length, 24, 'the creator is shown the code');
+    assert.notEqual(standard.id, created.code, 'the invite’s id is not its code');
+    assert.equal(h.repo.findInviteByCode(created.code)?.id, standard.id);
     assert.deepEqual([standard.createdBy, standard.uses, standard.revoked, standard.maxUses], [mod.id, 0, false, null]);
     assert.equal(invite({ expiresInMs: 60_000, maxUses: 1 }).expiresAt, T0 + 60_000);
     assert.equal(invite({ expiresInMs: null }).expiresAt, null);
     assert.equal(h.repo.listAudit(null, 1)[0]!.action, 'invite.create');
   });
 
-  it('returns the same invite when invite.create is retried', () => {
+  it('returns the same invite when invite.create is retried, without the code shown once', () => {
     const h = harness();
     const first = h.ok(h.owner.id, { id: 'cmd-invite-01', type: 'invite.create' });
     const second = h.run(h.owner.id, { id: 'cmd-invite-01', type: 'invite.create' });
-    assert.deepEqual(second.ack, first.ack);
+    const { code, ...kept } = first.ack.result as { invite: Invite; code: string };
+    assert.equal(typeof code, 'string');
+    assert.deepEqual(second.ack, { ...first.ack, result: kept }, 'the same invite, and the code is not kept to be shown again');
     assert.equal(h.repo.listInvites().length, 1);
   });
 
@@ -61,12 +66,13 @@ describe('rules: invites', () => {
     const h = harness();
     const ada = h.join('Ada');
     h.refused(ada.id, { type: 'invite.create' }, 'forbidden');
-    const code = (h.ok(h.owner.id, { type: 'invite.create' }).ack.result as { invite: Invite }).invite.code;
-    h.refused(ada.id, { type: 'invite.revoke', code }, 'forbidden');
-    h.refused(h.owner.id, { type: 'invite.revoke', code: 'x'.repeat(24) }, 'not_found');
-    h.ok(h.owner.id, { type: 'invite.revoke', code });
-    assert.equal(h.repo.getInvite(code)!.revoked, true);
-    h.refused(h.owner.id, { type: 'invite.revoke', code }, 'conflict');
+    const inviteId = (h.ok(h.owner.id, { type: 'invite.create' }).ack.result as { invite: Invite }).invite.id;
+    h.refused(ada.id, { type: 'invite.revoke', inviteId }, 'forbidden');
+    h.refused(h.owner.id, { type: 'invite.revoke', inviteId: 'x'.repeat(24) }, 'not_found', 'command.inviteId');
+    h.ok(h.owner.id, { type: 'invite.revoke', inviteId });
+    assert.equal(h.repo.getInvite(inviteId)!.revoked, true);
+    assert.deepEqual([h.repo.listAudit(null, 1)[0]!.action, h.repo.listAudit(null, 1)[0]!.targetId], ['invite.revoke', inviteId]);
+    h.refused(h.owner.id, { type: 'invite.revoke', inviteId }, 'conflict');
   });
 });
 

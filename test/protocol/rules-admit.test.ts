@@ -4,8 +4,10 @@ import type { Invite } from '@hearth/protocol';
 import { admit, createMemoryRepository, initCircle, previewCircle } from '@hearth/protocol/rules';
 import { T0, harness, type Harness } from './rules-harness.js';
 
-function invite(h: Harness, extra: object = {}): Invite {
-  return (h.ok(h.owner.id, { type: 'invite.create', ...extra }).ack.result as { invite: Invite }).invite;
+/** A new invite, with the code its creator is shown once. */
+function invite(h: Harness, extra: object = {}): Invite & { code: string } {
+  const { invite, code } = h.ok(h.owner.id, { type: 'invite.create', ...extra }).ack.result as { invite: Invite; code: string };
+  return { ...invite, code };
 }
 
 /** Runs admit in a transaction and checks that a refusal wrote nothing. */
@@ -64,16 +66,16 @@ describe('rules: previewCircle', () => {
 describe('rules: admit by invite', () => {
   it('seats a member and counts the use', () => {
     const h = harness();
-    const code = invite(h, { maxUses: 2 }).code;
+    const { code, id: inviteId } = invite(h, { maxUses: 2 });
     const outcome = admit(h.ctx(), { kind: 'invite', code, displayName: 'Ada' });
     assert.equal(outcome.ok, true);
     if (outcome.ok !== true) return;
     assert.equal(outcome.created, true);
     assert.deepEqual({ ...outcome.member, id: 'x' }, {
-      id: 'x', displayName: 'Ada', role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: T0,
+      id: 'x', displayName: 'Ada', role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: T0, inviteId,
     });
     assert.deepEqual(outcome.events.map((e) => [e.type, e.actorId, e.commandId]), [['member.upserted', outcome.member.id, null]]);
-    assert.equal(h.repo.getInvite(code)!.uses, 1);
+    assert.equal(h.repo.getInvite(inviteId)!.uses, 1);
   });
 
   it('refuses unknown, expired, used up and revoked codes, saying which', () => {
@@ -81,8 +83,8 @@ describe('rules: admit by invite', () => {
     admitRefused(h, { kind: 'invite', code: 'z'.repeat(24), displayName: 'Ada' }, 'unauthorized');
     const short = invite(h, { expiresInMs: 60_000 }).code;
     const once = invite(h, { maxUses: 1, expiresInMs: null }).code;
-    const revoked = invite(h, { expiresInMs: null }).code;
-    h.ok(h.owner.id, { type: 'invite.revoke', code: revoked });
+    const { code: revoked, id: revokedId } = invite(h, { expiresInMs: null });
+    h.ok(h.owner.id, { type: 'invite.revoke', inviteId: revokedId });
     admit(h.ctx(), { kind: 'invite', code: once, displayName: 'Ada' });
     h.clock.now += 60_000;
     admitRefused(h, { kind: 'invite', code: short, displayName: 'Bob' }, 'invite_expired', /expired/);

@@ -76,10 +76,15 @@ export function harness(options: HarnessOptions = {}) {
     });
   }
 
+  /** A new invite's code, as shown once to the owner who made it. */
+  function inviteCode(): string {
+    const { ack } = run(owner.id, { type: 'invite.create', expiresInMs: null });
+    return (ack as { result: { code: string } }).result.code;
+  }
+
   /** Seats a plain member through an invite. */
   function join(displayName: string): Member {
-    const { ack } = run(owner.id, { type: 'invite.create', expiresInMs: null });
-    const code = ((ack as { result: { invite: { code: string } } }).result).invite.code;
+    const code = inviteCode();
     const outcome = repo.transaction(() => admit(ctx(), { kind: 'invite', code, displayName }));
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
     return (outcome as { member: Member }).member;
@@ -104,7 +109,7 @@ export function harness(options: HarnessOptions = {}) {
     return messageId;
   }
 
-  return { repo, clock, newId, ctx, owner, run, ok, refused, snapshot, join, moderator, thread, post };
+  return { repo, clock, newId, ctx, owner, run, ok, refused, snapshot, inviteCode, join, moderator, thread, post };
 }
 
 export type Harness = ReturnType<typeof harness>;

@@ -130,6 +130,27 @@ describe('rules: ban, unban, remove', () => {
     assert.deepEqual(h.repo.listAudit(null, 2).map((e) => e.action), ['mod.unban', 'mod.ban']);
   });
 
+  it('bans with the invite the member came in by revoked in the same step, when asked', () => {
+    const h = harness();
+    const ada = h.join('Ada');
+    const bob = h.join('Bob');
+    assert.ok(ada.inviteId && bob.inviteId, 'a member keeps the id of the invite they joined by');
+    const plain = h.ok(h.owner.id, { type: 'mod.ban', memberId: bob.id, reason: 'spam' });
+    assert.equal(plain.ack.result, undefined);
+    assert.equal(h.repo.getInvite(bob.inviteId)!.revoked, false, 'a ban alone leaves the invite open');
+    const { ack } = h.ok(h.owner.id, { type: 'mod.ban', memberId: ada.id, reason: 'spam', revokeInvite: true });
+    assert.deepEqual(ack.result, { revokedInviteId: ada.inviteId });
+    assert.equal(h.repo.getInvite(ada.inviteId)!.revoked, true);
+    assert.deepEqual(h.repo.listAudit(null, 2).map((e) => [e.action, e.targetId, e.reason]), [
+      ['invite.revoke', ada.inviteId, 'revoked with the ban of Ada'],
+      ['mod.ban', ada.id, 'spam'],
+    ]);
+    h.ok(h.owner.id, { type: 'mod.unban', memberId: ada.id });
+    const again = h.ok(h.owner.id, { type: 'mod.ban', memberId: ada.id, reason: 'again', revokeInvite: true });
+    assert.deepEqual(again.ack.result, { revokedInviteId: null }, 'nothing left to revoke');
+    h.refused(bob.id, { type: 'mod.ban', memberId: ada.id, reason: 'x', revokeInvite: true }, 'forbidden');
+  });
+
   it('removes a member with a member.removed event', () => {
     const h = harness();
     const ada = h.join('Ada');

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Member } from '@hearth/protocol';
-import { createMemoryRepository, viewEventFor, viewMessageFor, viewReplayFor } from '@hearth/protocol/rules';
+import { createMemoryRepository, viewEventFor, viewMemberFor, viewMessageFor, viewReplayFor } from '@hearth/protocol/rules';
 import { T0, harness } from './rules-harness.js';
 
 describe('rules: viewEventFor / viewMessageFor', () => {
@@ -32,6 +32,25 @@ describe('rules: viewEventFor / viewMessageFor', () => {
     const ada = h.join('Ada');
     const { events } = h.ok(ada.id, { type: 'message.post', messageId: 'msg-000001', threadKey: '/a', body: 'hi' });
     for (const event of events) assert.equal(viewEventFor(event, h.owner), event);
+  });
+});
+
+describe('rules: viewMemberFor', () => {
+  it('shows which invite a member came in by to moderators only, live and in a replay', () => {
+    const h = harness();
+    const ada = h.join('Ada');
+    const bob = h.join('Bob');
+    const mod = h.moderator('Mod');
+    const joined = h.repo.eventsAfter(0).find((e) => e.type === 'member.upserted' && e.member.id === ada.id)!;
+    assert.equal(joined.type === 'member.upserted' && joined.member.inviteId, ada.inviteId);
+    assert.equal(viewEventFor(joined, mod), joined, 'a moderator gets the event as stored');
+    assert.equal(viewEventFor(joined, h.owner), joined);
+    for (const seen of [viewEventFor(joined, bob), viewReplayFor([joined], bob, () => undefined)[0]!]) {
+      assert.equal(seen.type === 'member.upserted' && 'inviteId' in seen.member, false, 'a plain member does not see it');
+      assert.deepEqual(seen.type === 'member.upserted' && { ...seen.member, inviteId: ada.inviteId }, ada);
+    }
+    assert.equal('inviteId' in viewMemberFor(ada, ada), false, 'nor does the member themself');
+    assert.equal(viewEventFor(joined, bob), viewEventFor(joined, ada), 'every plain member gets the same view object (serialized once)');
   });
 });
 
@@ -72,6 +91,21 @@ describe('memory repository', () => {
     assert.ok(h.repo.eventsAfter(0).some((e) => e.type === 'message.upserted' && e.message.id === id && e.message.state === 'deleted'));
   });
 
+  it('keeps no earlier version of an edited message in its events, unless the edit rolls back', () => {
+    const h = harness();
+    const ada = h.join('Ada');
+    const id = h.post(ada.id, h.thread(), 'first draft words');
+    const has = (words: string) => JSON.stringify(h.repo.eventsAfter(0)).includes(words);
+    assert.throws(() => h.repo.transaction(() => {
+      h.ok(ada.id, { type: 'message.edit', messageId: id, body: 'second draft' });
+      throw new Error('abort');
+    }));
+    assert.ok(has('first draft words') && !has('second draft'), 'a rolled-back edit leaves the events as they were');
+    h.ok(ada.id, { type: 'message.edit', messageId: id, body: 'as it stands' });
+    assert.ok(!has('first draft words'), 'the earlier words are gone');
+    const versions = h.repo.eventsAfter(0).flatMap((e) => (e.type === 'message.upserted' && e.message.id === id ? [e.message.body] : []));
+    assert.deepEqual(versions, ['as it stands', 'as it stands'], 'each event holds the message as it is now');
+  });
 
   it('rolls back every write of a transaction that throws', () => {
     const h = harness();

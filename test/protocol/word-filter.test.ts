@@ -3,17 +3,12 @@
 // normalisation names get: NFKC (full-width letters), invisible characters dropped, case ignored.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Invite } from '@hearth/protocol';
 import { admit } from '@hearth/protocol/rules';
 import { harness, type Harness } from './rules-harness.js';
 
 const wordFilter = { banned: ['darn'], suspect: ['heck'] };
 /** Ways to write "darn" that read as it: full-width, zero-width space and joiner inside, soft hyphen, upper case. */
 const DISGUISED = ['ｄａｒｎ', 'da\u200Brn', 'd\u200Darn', 'dar\u00ADn', 'DARN', 'Ｄａｒｎ'];
-
-function inviteCode(h: Harness): string {
-  return (h.ok(h.owner.id, { type: 'invite.create', expiresInMs: null }).ack.result as { invite: Invite }).invite.code;
-}
 
 function admitRefused(h: Harness, request: Parameters<typeof admit>[1], code: string, field: string) {
   const before = h.snapshot();
@@ -54,7 +49,7 @@ describe('word filter: every field a member makes others see', () => {
   it('refuses a banned word in a display name, by every way in (`forbidden` on the name field)', () => {
     const h = harness({ wordFilter });
     for (const word of ['Darn Ann', 'ｄａｒｎ', 'Da\u200Drn']) {
-      admitRefused(h, { kind: 'invite', code: inviteCode(h), displayName: word }, 'forbidden', 'credentials.displayName');
+      admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName: word }, 'forbidden', 'credentials.displayName');
       admitRefused(h, { kind: 'sso', memberId: 'sso_word-filter-0000000001', displayName: word }, 'forbidden', 'credentials.displayName');
     }
     const open = harness({ wordFilter, circle: { access: 'open-link' } });

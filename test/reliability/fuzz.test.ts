@@ -226,7 +226,7 @@ test(`the server survives ${FRAMES.toLocaleString('en')} fuzzed frames, answers 
       command({ type: 'report.resolve', reportId, reason: 'handled' }),
       command({ type: 'circle.update', name: 'Fuzz circle', description: 'changed' }),
       command({ type: 'invite.create', expiresInMs: 3_600_000, maxUses: 5 }),
-      command({ type: 'invite.revoke', code: nanoid(24) }),
+      command({ type: 'invite.revoke', inviteId: nanoid() }),
       command({ type: 'request.approve', requestId: nanoid() }),
       command({ type: 'invite.list' }),
       command({ type: 'report.list', includeResolved: true }),

@@ -164,7 +164,7 @@ async function fixture() {
       case 'circle.update (name)': return { type: 'circle.update', name: 'Renamed circle' };
       case 'circle.update (settings)': return { type: 'circle.update', settings: { slowModeSeconds: 5 } };
       case 'invite.create': return { type: 'invite.create', expiresInMs: 3_600_000 };
-      case 'invite.revoke': return { type: 'invite.revoke', code: spareInvite.code };
+      case 'invite.revoke': return { type: 'invite.revoke', inviteId: spareInvite.id };
       case 'request.approve': return { type: 'request.approve', requestId: requestIds[0]! };
       case 'request.deny': return { type: 'request.deny', requestId: requestIds[1]! };
       case 'invite.list': return { type: 'invite.list' };

@@ -58,14 +58,14 @@ describe('joining by invite', () => {
     const invite = await t.server.service.createInvite(circle.id, { maxUses: 1 });
     track(await signIn(t, circle.id, inviteCredentials(invite.code)));
     await expectRefused(hello(circle.id, inviteCredentials(invite.code)), 'invite_expired');
-    assert.equal((await stored(t, circle.id, (tx) => tx.repo.getInvite(invite.code)))!.uses, 1);
+    assert.equal((await stored(t, circle.id, (tx) => tx.repo.getInvite(invite.id)))!.uses, 1);
   });
 
   it('refuses a revoked invite with invite_expired', async () => {
     const circle = await makeCircle(t);
     const invite = await t.server.service.createInvite(circle.id, {});
     const owner = track(await signIn(t, circle.id, circle.owner));
-    const ack = await owner.client.command({ type: 'invite.revoke', code: invite.code });
+    const ack = await owner.client.command({ type: 'invite.revoke', inviteId: invite.id });
     assert.equal(ack.ok, true);
     await expectRefused(hello(circle.id, inviteCredentials(invite.code)), 'invite_expired');
   });

@@ -1,4 +1,4 @@
-// The `hearth-server` CLI on a data file: circle create, invite create, member list/role, export, --help.
+// The `hearth-server` CLI on a data file: circle create, invite create/list/revoke, member list/role, export, --help.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -43,7 +43,7 @@ describe('hearth-server CLI', () => {
   });
 
   it('creates invites, changes roles and exports without secrets', async () => {
-    const invite = await runJson<Invite>(['invite', 'create', '--circle', 'readers', '--max-uses', '1', '--expires', '7d', '--data', data]);
+    const invite = await runJson<Invite & { code: string }>(['invite', 'create', '--circle', 'readers', '--max-uses', '1', '--expires', '7d', '--data', data]);
     assert.equal(invite.maxUses, 1);
     assert.ok(invite.expiresAt! - invite.createdAt === 7 * 86_400_000);
 
@@ -70,11 +70,27 @@ describe('hearth-server CLI', () => {
     assert.ok(!/sso_?secret/i.test(text), 'no sign-on secret in the export');
   });
 
+  it('lists invites by id without their codes, and revokes one by id', async () => {
+    const created = await runJson<Invite & { code: string }>(['invite', 'create', '--circle', 'readers', '--expires', 'never', '--data', data]);
+    assert.ok(created.code.length >= 21 && created.id !== created.code, 'the code is shown once, beside an id that is not it');
+    const listed = await run(['invite', 'list', '--circle', 'readers', '--data', data]);
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.ok(!listed.stdout.includes(created.code), 'a listing shows no code');
+    assert.deepEqual((JSON.parse(listed.stdout) as Invite[]).find((i) => i.id === created.id)?.revoked, false);
+    const revoked = await runJson<Invite>(['invite', 'revoke', '--circle', 'readers', `--invite=${created.id}`, '--data', data]);
+    assert.equal(revoked.revoked, true);
+    assert.equal((await run(['invite', 'revoke', '--circle', 'readers', `--invite=${created.id}`, '--data', data])).status, 1, 'revoking twice is refused');
+    const storage = createSqliteStorage({ file: data });
+    const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+    await assert.rejects(service.enterVerified('readers', { kind: 'invite', code: created.code, displayName: 'Late', acceptNorms: true }, null, null), { code: 'invite_expired' });
+    await storage.close();
+  });
+
   it('explains itself: --help for every command, usage errors exit 2', async () => {
     const bin = cli(['--help']);
     assert.equal(bin.status, 0);
     assert.match(bin.stdout, /circle create/, 'the executable prints the overview');
-    for (const command of [[], ['start'], ['circle', 'create'], ['circle', 'sso'], ['invite', 'create'], ['member', 'role'], ['member', 'list'], ['member', 'remove'], ['member', 'ban'], ['member', 'unban'], ['export'], ['backup']]) {
+    for (const command of [[], ['start'], ['circle', 'create'], ['circle', 'sso'], ['invite', 'create'], ['invite', 'list'], ['invite', 'revoke'], ['member', 'role'], ['member', 'list'], ['member', 'remove'], ['member', 'ban'], ['member', 'unban'], ['export'], ['backup']]) {
       const result = await run([...command, '--help']);
       assert.equal(result.status, 0, command.join(' '));
       assert.match(result.stdout, /hearth-server/, command.join(' '));

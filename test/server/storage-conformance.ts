@@ -4,7 +4,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { nanoid } from 'nanoid';
-import type { AuditEntry, Command, Invite, JoinRequest, Member, Message, Report, Thread } from '@hearth/protocol';
+import type { Ack, AuditEntry, Command, Invite, JoinRequest, Member, Message, Report, Thread } from '@hearth/protocol';
 import { CircleService, createInProcessFanOut, hashToken, type Storage } from '@hearth/server';
 import type { WriterJob, WriterResult } from './storage-writer.js';
 
@@ -37,6 +37,13 @@ async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
     assert.equal(error.code, code);
     return true;
   });
+}
+
+/** An ack as a replay gives it: what is shown once (a new invite's code) is not kept. */
+function withoutShownOnce(ack: Ack): Ack {
+  if (!ack.ok || ack.result === null || typeof ack.result !== 'object' || !('code' in ack.result)) return ack;
+  const { code: _shownOnce, ...kept } = ack.result as Record<string, unknown>;
+  return { ...ack, result: kept };
 }
 
 const WRITER = new URL('./storage-writer.ts', import.meta.url).href;
@@ -99,7 +106,7 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
       await assert.rejects(
         storage.write('a', (tx) => {
           tx.repo.appendEvent(draft('m-000004'));
-          tx.repo.recordAppliedCommand('command-01', { ok: true, seq: 3 });
+          tx.repo.recordAppliedCommand('command-01', 'member-01', { ok: true, seq: 3 });
           tx.repo.putMember(member('member-01', 5));
           tx.putToken(hashToken('t'.repeat(32)), { circleId: 'a', memberId: 'member-01', requestId: null }, 5);
           throw new Error('engine failed');
@@ -141,10 +148,11 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         assert.equal(repo.lastPostAt('member-01'), 1001);
         assert.equal(repo.lastPostAt('member-09'), undefined);
 
-        const invite: Invite = { code: 'i'.repeat(21), createdBy: 'member-01', createdAt: 5, expiresAt: null, maxUses: 2, uses: 0, revoked: false };
-        repo.putInvite(invite);
+        const invite: Invite = { id: 'invite-01', createdBy: 'member-01', createdAt: 5, expiresAt: null, maxUses: 2, uses: 0, revoked: false };
+        repo.addInvite(invite, 'i'.repeat(21));
         repo.putInvite({ ...invite, uses: 1 });
         assert.deepEqual(repo.listInvites().map((i) => i.uses), [1]);
+        assert.equal(repo.findInviteByCode('i'.repeat(21))?.uses, 1, 'found by its code in the same transaction');
 
         const report: Report = { id: 'report-01', messageId: 'message-1', threadId: 'thread-01', reporterId: 'member-01', reason: 'spam', createdAt: 6, resolvedAt: null };
         repo.putReport(report);
@@ -165,8 +173,8 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         repo.appendAudit(audit('audit-003', 101));
         assert.deepEqual(repo.listAudit(null, 10).map((e) => e.id), ['audit-003', 'audit-002', 'audit-001'], 'newest first, later writes first within a ms');
 
-        repo.recordAppliedCommand('command-1', { ok: true, seq: null });
-        assert.deepEqual(repo.getAppliedCommand('command-1'), { ok: true, seq: null });
+        repo.recordAppliedCommand('command-1', 'member-01', { ok: true, seq: null });
+        assert.deepEqual(repo.getAppliedCommand('command-1'), { authorId: 'member-01', ack: { ok: true, seq: null } });
 
         tx.putToken('hash-a', { circleId: 'own', memberId: null, requestId: 'request-2' }, 11);
         tx.promoteRequestTokens('request-2', 'member-04');
@@ -185,7 +193,8 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         threadByKey: tx.repo.getThreadByKey('post-key')?.id,
         message: tx.repo.getMessage('message-1')?.seq,
         lastPost: tx.repo.lastPostAt('member-01'),
-        invite: tx.repo.getInvite('i'.repeat(21))?.uses,
+        invite: tx.repo.getInvite('invite-01')?.uses,
+        inviteByCode: tx.repo.findInviteByCode('i'.repeat(21))?.id,
         open: tx.repo.listReports(false).map((r) => r.id),
         all: tx.repo.listReports(true).map((r) => r.id),
         report: tx.repo.getReport('report-01')?.resolvedAt,
@@ -205,6 +214,7 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         message: 1,
         lastPost: 1001,
         invite: 1,
+        inviteByCode: 'invite-01',
         open: ['report-02'],
         all: ['report-01', 'report-02'],
         report: 8,
@@ -212,7 +222,7 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
         request: undefined,
         audit: ['audit-003', 'audit-002'],
         older: ['audit-002', 'audit-001'],
-        applied: { ok: true, seq: null },
+        applied: { authorId: 'member-01', ack: { ok: true, seq: null } },
         tokenA: { circleId: 'own', memberId: 'member-04', requestId: null },
         tokenB: undefined,
         settings: { ssoSecret: 'x', allowedOrigins: ['https://a.example'] },
@@ -258,6 +268,32 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
       ]);
     });
 
+    it('keeps no earlier version of an edited message in its events, and a resume still replays every seq', async () => {
+      const storage = await open();
+      const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+      const { ownerId, ownerToken } = await service.createCircle({ id: 'edits', name: 'Edits' });
+      const threadId = nanoid();
+      const messageId = nanoid();
+      const run = async (command: object) => assert.equal((await service.execute('edits', ownerId, { id: nanoid(), ...command } as Command)).ok, true);
+      await run({ type: 'thread.create', threadId, title: 'T' });
+      const cursor = String(await storage.read('edits', (tx) => tx.headSeq()));
+      await run({ type: 'message.post', messageId, threadId, body: 'words first written', contentWarning: 'first warning' });
+      await run({ type: 'message.post', messageId: nanoid(), threadId, body: 'a bystander' });
+      await run({ type: 'message.edit', messageId, body: 'words written second' });
+      await run({ type: 'message.react', messageId, reaction: '👍', active: true });
+      await run({ type: 'message.edit', messageId, body: 'words as they stand', contentWarning: null });
+      const events = await storage.read('edits', (tx) => tx.eventsAfter(0, 1000));
+      const text = JSON.stringify(events);
+      for (const old of ['words first written', 'first warning', 'words written second']) assert.ok(!text.includes(old), `no stored event holds “${old}”`);
+      assert.ok(text.includes('words as they stand') && text.includes('a bystander'));
+      assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'the log keeps every seq');
+      const entry = await service.enter('edits', { kind: 'token', token: ownerToken }, cursor);
+      const replay = entry.session.replay!;
+      assert.deepEqual(replay.map((e) => e.seq), events.slice(Number(cursor)).map((e) => e.seq), 'a resume replays every seq after its cursor, no gap');
+      const versions = replay.flatMap((e) => (e.type === 'message.upserted' && e.message.id === messageId ? [e.message.body] : []));
+      assert.ok(versions.length >= 3 && versions.every((body) => body === 'words as they stand'), 'each of its events holds the message as it is now');
+    });
+
     it('pages a thread backwards, oldest first within a page', async () => {
       const storage = await open();
       await storage.create('h', settings, 1, (tx) => {
@@ -290,6 +326,44 @@ export function runStorageConformance(name: string, under: StorageUnderTest): vo
       const exported = (await service.exportCircle('once')) as { messages: Message[]; headSeq: number };
       assert.equal(exported.messages.filter((m) => m.body === 'hello').length, 1, 'stored once');
       assert.equal(acks[0]!.ok && acks[0]!.seq, exported.headSeq, 'and the ack names its event');
+    });
+
+    it('answers a replayed command id only to its author; another member reusing it is refused and told nothing', async () => {
+      const storage = await open();
+      const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+      const { ownerId } = await service.createCircle({ id: 'mine', name: 'Mine' });
+      const invite = await service.createInvite('mine', { maxUses: null, expiresInMs: null });
+      const code = (invite as { code?: string }).code ?? (invite as { invite?: { code: string } }).invite!.code;
+      const joined = await service.enter('mine', { kind: 'invite', code, displayName: 'Other', acceptNorms: true }, null);
+      const id = nanoid();
+      const created = await service.execute('mine', ownerId, { id, type: 'invite.create', maxUses: 1, expiresInMs: null });
+      assert.equal(created.ok, true);
+      const stolen = await service.execute('mine', joined.member.id, { id, type: 'member.update', flair: 'x' });
+      assert.equal(stolen.ok, false, 'another member gets no ack of someone else’s command');
+      assert.equal(!stolen.ok && stolen.error.code, 'conflict');
+      assert.ok(!JSON.stringify(stolen).includes('invite'), 'and nothing of what it did');
+      assert.equal((await service.getMember('mine', joined.member.id))!.flair, null, 'their command changed nothing');
+      assert.deepEqual(await service.execute('mine', ownerId, { id, type: 'invite.create', maxUses: 1, expiresInMs: null }), withoutShownOnce(created), 'the author’s retry gets the recorded ack');
+    });
+
+    it('admits by an invite code, and lists and revokes invites by an id that is not the code', async () => {
+      const storage = await open();
+      const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+      const { ownerId } = await service.createCircle({ id: 'codes', name: 'Codes' });
+      const created = await service.execute('codes', ownerId, { id: nanoid(), type: 'invite.create', maxUses: 5, expiresInMs: null });
+      assert.ok(created.ok);
+      const { invite, code } = created.result as { invite: Invite; code: string };
+      assert.equal(typeof code, 'string');
+      assert.ok(!JSON.stringify(invite).includes(code), 'the invite record does not carry its code');
+      await service.enter('codes', { kind: 'invite', code, displayName: 'First', acceptNorms: true }, null);
+      const listed = await service.execute('codes', ownerId, { id: nanoid(), type: 'invite.list' });
+      assert.deepEqual(listed.ok && (listed.result as { invites: Invite[] }).invites.map((i) => [i.id, i.uses]), [[invite.id, 1]]);
+      assert.equal((await storage.read('codes', (tx) => tx.repo.getInvite(invite.id)))?.uses, 1, 'found by id');
+      assert.equal((await storage.read('codes', (tx) => tx.repo.findInviteByCode(code)))?.id, invite.id, 'and by code');
+      assert.equal(await storage.read('codes', (tx) => tx.repo.findInviteByCode(invite.id)), undefined, 'the id is no code');
+      const revoked = await service.execute('codes', ownerId, { id: nanoid(), type: 'invite.revoke', inviteId: invite.id });
+      assert.equal(revoked.ok, true);
+      await rejects(service.enter('codes', { kind: 'invite', code, displayName: 'Second', acceptNorms: true }, null), 'invite_expired');
     });
 
     it('keeps a stored token bucket across handles (one budget for several processes)', async () => {

@@ -28,7 +28,7 @@ async function main(job: WriterJob): Promise<WriterResult> {
       const n = next++;
       const seq = await storage.write(job.circleId, (tx) => {
         const event = tx.repo.appendEvent({ type: 'member.removed', memberId: `${job.writer}-${n}`, at: n, commandId: null, actorId: null });
-        tx.repo.recordAppliedCommand(`${job.writer}-command-${n}`, { ok: true, seq: event.seq });
+        tx.repo.recordAppliedCommand(`${job.writer}-command-${n}`, job.writer, { ok: true, seq: event.seq });
         return event.seq;
       });
       seqs.push(seq);

@@ -3,10 +3,10 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Message } from '@hearth/protocol';
-import { createSqliteStorage, hashToken, MIGRATIONS, newToken, RateLimiter, SqliteStorage } from '@hearth/server';
+import { CircleService, createInProcessFanOut, createSqliteStorage, hashToken, MIGRATIONS, newToken, RateLimiter, SqliteStorage } from '@hearth/server';
 import { tempDir } from './helpers.js';
 import { runStorageConformance } from './storage-conformance.js';
 
@@ -62,6 +62,67 @@ describe('SQLite storage', () => {
     const raw = (storage.db.prepare('SELECT data FROM events').all() as { data: string }[]).map((r) => r.data).join('\n');
     assert.ok(!raw.includes('words from before'), 'the words deleted before the migration are gone');
     assert.ok(raw.includes('words still here'), 'other messages keep theirs');
+    await storage.close();
+  });
+
+  it('rewrites the events of messages edited before migration 6 to their current words', async () => {
+    const file = path.join(dir, 'edited.db');
+    const upserted = (m: Message, seq: number) => ({ type: 'message.upserted' as const, message: m, at: seq, commandId: null, actorId: null, seq });
+    const old = new Database(file);
+    old.function('hearth_invite_hash', (_code: unknown) => null);
+    for (const migration of MIGRATIONS.slice(0, 5)) old.exec(migration);
+    old.pragma('user_version = 5');
+    const first = { ...message('message-edited', 'thread-1', 1), body: 'words said at first' };
+    const now = { ...first, body: 'words as they stand', editedAt: 5000 };
+    const kept = { ...message('message-kept', 'thread-1', 2), body: 'words never edited' };
+    old.prepare('INSERT INTO circles (id, record, allowed_origins, created_at) VALUES (?, NULL, ?, 1)').run('c', '[]');
+    for (const m of [now, kept]) {
+      old.prepare('INSERT INTO messages (circle_id, id, thread_id, author_id, seq, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run('c', m.id, m.threadId, m.authorId, m.seq, m.createdAt, JSON.stringify(m));
+    }
+    for (const [seq, m] of [[1, first], [2, kept], [3, now]] as const) old.prepare('INSERT INTO events (circle_id, seq, data) VALUES (?, ?, ?)').run('c', seq, JSON.stringify(upserted(m, seq)));
+    old.close();
+
+    const storage = createSqliteStorage({ file });
+    const raw = (storage.db.prepare('SELECT data FROM events ORDER BY seq').all() as { data: string }[]).map((r) => r.data).join('\n');
+    assert.ok(!raw.includes('words said at first'), 'the words edited away before the migration are gone');
+    assert.ok(raw.includes('words as they stand') && raw.includes('words never edited'));
+    await storage.close();
+  });
+
+  it('hashes the invite codes stored before migration 5, and leaves no copy of them in the file or its WAL', async () => {
+    const file = path.join(dir, 'invites.db');
+    const code = 'OldCodeFromBefore_hashing';
+    const circle = { id: 'c', name: 'C', description: '', norms: 'Be kind.', access: 'invite', memberCap: 150, reactions: ['👍'], settings: { slowModeSeconds: 0, pseudonymsAllowed: true } };
+    const owner = { id: 'owner-0001', displayName: 'Owner', role: 'owner', flair: null, state: 'active', mutedUntil: null, joinedAt: 1 };
+    const invite = { code, createdBy: owner.id, createdAt: 2, expiresAt: null, maxUses: null, uses: 0, revoked: false };
+    // A data file as migrations 1 to 4 left it: the code in the invites table, in the ack and in the audit log.
+    const old = new Database(file);
+    for (const migration of MIGRATIONS.slice(0, 4)) old.exec(migration);
+    old.pragma('user_version = 4');
+    old.prepare('INSERT INTO circles (id, record, allowed_origins, created_at) VALUES (?, ?, ?, 1)').run('c', JSON.stringify({ circle, wordFilter: { banned: [], suspect: [] } }), '[]');
+    old.prepare('INSERT INTO members (circle_id, id, banned, data) VALUES (?, ?, 0, ?)').run('c', owner.id, JSON.stringify(owner));
+    old.prepare('INSERT INTO invites (circle_id, code, data) VALUES (?, ?, ?)').run('c', code, JSON.stringify(invite));
+    old.prepare('INSERT INTO applied_commands (circle_id, command_id, ack, author_id) VALUES (?, ?, ?, ?)').run('c', 'command-01', JSON.stringify({ ok: true, seq: null, result: { invite } }), owner.id);
+    old.prepare('INSERT INTO audit (circle_id, id, at, data) VALUES (?, ?, ?, ?)').run('c', 'audit-01', 2, JSON.stringify({ id: 'audit-01', actorId: owner.id, action: 'invite.create', targetId: code, reason: null, at: 2 }));
+    old.close();
+
+    const storage = createSqliteStorage({ file });
+    const bytes = Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+    assert.equal(bytes.indexOf(code), -1, 'no byte of the file or its WAL holds the old code');
+    const found = await storage.read('c', (tx) => ({
+      invite: tx.repo.findInviteByCode(code),
+      audit: tx.repo.listAudit(null, 10),
+      ack: tx.repo.getAppliedCommand('command-01'),
+    }));
+    assert.ok(found.invite && /^[A-Za-z0-9_-]{8,64}$/.test(found.invite.id), 'the old code still finds its invite, which now has an id');
+    assert.deepEqual({ ...found.invite, id: 'x' }, { id: 'x', createdBy: owner.id, createdAt: 2, expiresAt: null, maxUses: null, uses: 0, revoked: false });
+    assert.equal(found.audit[0]!.targetId, found.invite.id, 'the audit log names the invite by id');
+    assert.equal(found.ack?.authorId, owner.id);
+    assert.equal((found.ack!.ack as { result: { invite: { id: string; code?: string } } }).result.invite.id, found.invite.id);
+    assert.equal('code' in (found.ack!.ack as { result: { invite: object } }).result.invite, false, 'the recorded ack names the invite by id');
+    const service = new CircleService({ storage, fanOut: createInProcessFanOut() });
+    const entry = await service.enter('c', { kind: 'invite', code, displayName: 'Reader', acceptNorms: true }, null);
+    assert.equal(entry.member.displayName, 'Reader', 'the old code still admits');
     await storage.close();
   });
 

@@ -1,7 +1,7 @@
 import {
   HearthError, QUERY_TYPES,
   type Ack, type Circle, type CircleEvent, type Command, type CommandInput, type CommandType, type Credentials, type ErrorCode,
-  type ErrorInfo, type ResultOf, type Session,
+  type ErrorInfo, type Invite, type ResultOf, type Session,
 } from '@hearth/protocol';
 import { nanoid } from 'nanoid';
 import { NORMAL_TIER, SLOW_TIER, backoffDelay } from './backoff.js';
@@ -335,8 +335,12 @@ export class CircleClient {
     return this.command({ type: 'thread.create', threadId, title, key: key ?? null }).then(() => threadId);
   }
 
-  createInvite(options: { expiresInMs?: number | null; maxUses?: number | null } = {}) {
-    return this.command({ type: 'invite.create', ...options }).then((r) => r.invite);
+  /**
+   * Creates an invite. Its `code` is shown this once (the server keeps only a hash), and is null when the ack
+   * was a retry's: the invite exists, but its code is lost; revoke it and create another.
+   */
+  createInvite(options: { expiresInMs?: number | null; maxUses?: number | null } = {}): Promise<Invite & { code: string | null }> {
+    return this.command({ type: 'invite.create', ...options }).then((r) => ({ ...r.invite, code: r.code ?? null }));
   }
 
   /** Retries a failed post, named by its message id (same command id, so it cannot be applied twice). */

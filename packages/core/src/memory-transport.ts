@@ -2,7 +2,7 @@ import {
   HearthError, LIMITS, parseClientFrame, parseCommand,
   type Ack, type Circle, type CircleEvent, type Command, type ErrorInfo, type HistoryPage, type HistoryQuery, type Member, type Session,
 } from '@hearth/protocol';
-import { admit, createMemoryRepository, execute, initCircle, previewCircle, viewEventFor, viewMessageFor, viewReplayFor, type NameSkeletons, type WordFilter } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, execute, initCircle, previewCircle, viewEventFor, viewMemberFor, viewMessageFor, viewReplayFor, type NameSkeletons, type WordFilter } from '@hearth/protocol/rules';
 import { nanoid } from 'nanoid';
 import type { ConnectParams, PreviewQuery, Transport, TransportSink } from './transport.js';
 
@@ -89,7 +89,7 @@ export class MemoryHub {
     const owner = repo.listMembers().find((m) => m.role === 'owner')!;
     const { ack } = repo.transaction(() => execute({ repo, actor: owner, now: this.#now(), newId: nanoid }, { id: nanoid(), type: 'invite.create', ...options }));
     if (!ack.ok) throw HearthError.from(ack.error);
-    return (ack.result as { invite: { code: string } }).invite.code;
+    return (ack.result as { code: string }).code;
   }
 
   /** Every event of a circle, as stored (for tests). */
@@ -129,10 +129,10 @@ export class MemoryHub {
     const replayable = from !== null && Number.isInteger(from) && from >= 0 && from <= head && head - from <= this.#replayLimit;
     const session: Session = {
       circleId: params.circle,
-      member,
+      member: viewMemberFor(member, member),
       token,
       circle: repo.getCircle().circle,
-      members: repo.listMembers(),
+      members: repo.listMembers().map((m) => viewMemberFor(m, member)),
       threads: repo.listThreads(),
       cursor: head > 0 ? String(head) : null,
       replay: replayable ? viewReplayFor(repo.eventsAfter(from), member, (id) => repo.getMessage(id)) : null,

@@ -56,7 +56,12 @@ export const ModHideCommand = /* @__PURE__ */ cmd('mod.hide', { messageId: Id, r
 export const ModRestoreCommand = /* @__PURE__ */ cmd('mod.restore', { messageId: Id, ...OptionalReason });
 export const ModMuteCommand = /* @__PURE__ */ cmd('mod.mute', { ...MemberTarget, until: Timestamp, reason: Reason });
 export const ModUnmuteCommand = /* @__PURE__ */ cmd('mod.unmute', { ...MemberTarget, ...OptionalReason });
-export const ModBanCommand = /* @__PURE__ */ cmd('mod.ban', { ...MemberTarget, reason: Reason });
+export const ModBanCommand = /* @__PURE__ */ cmd('mod.ban', {
+  ...MemberTarget,
+  reason: Reason,
+  /** Also revoke the invite the member joined by, in the same step, so they cannot come straight back with it. */
+  revokeInvite: v.optional(v.boolean()),
+});
 export const ModUnbanCommand = /* @__PURE__ */ cmd('mod.unban', { ...MemberTarget, ...OptionalReason });
 export const ModRemoveCommand = /* @__PURE__ */ cmd('mod.remove', { ...MemberTarget, reason: Reason });
 export const ModRoleCommand = /* @__PURE__ */ cmd('mod.role', { ...MemberTarget, role: RoleSchema, ...OptionalReason });
@@ -91,7 +96,7 @@ export const InviteCreateCommand = /* @__PURE__ */ cmd('invite.create', {
   /** null or omitted = unlimited; 1 = single use. */
   maxUses: v.optional(v.nullable(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(1000, 'must be at most 1000')))),
 });
-export const InviteRevokeCommand = /* @__PURE__ */ cmd('invite.revoke', { code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars), v.maxLength(64)) });
+export const InviteRevokeCommand = /* @__PURE__ */ cmd('invite.revoke', { inviteId: Id });
 export const RequestApproveCommand = /* @__PURE__ */ cmd('request.approve', { requestId: Id });
 export const RequestDenyCommand = /* @__PURE__ */ cmd('request.deny', { requestId: Id });
 
@@ -143,11 +148,17 @@ export type CommandInput<T extends CommandType = CommandType> = T extends Comman
 
 /** What a successful ack carries back, per command type. */
 export interface CommandResults {
-  'invite.create': { invite: Invite };
+  /**
+   * `code` is shown this once: the store keeps only its hash, so the ack of a retried command (same id)
+   * comes without it.
+   */
+  'invite.create': { invite: Invite; code?: string };
   'invite.list': { invites: Invite[] };
   'report.list': { reports: Report[] };
   'audit.list': { entries: AuditEntry[] };
   'request.list': { requests: JoinRequest[] };
+  /** With `revokeInvite`: the invite revoked with the ban, or null when there was none to revoke. */
+  'mod.ban': { revokedInviteId: string | null } | undefined;
   /** A post held for review by the word filter is acknowledged as stored but not yet visible. */
   'message.post': { held?: boolean } | undefined;
 }

@@ -50,6 +50,11 @@ export const MemberSchema = /* @__PURE__ */ v.object({
   /** When a mute ends; null unless muted. */
   mutedUntil: v.nullable(Timestamp),
   joinedAt: Timestamp,
+  /**
+   * The invite the member joined by, so a moderator can close it (`mod.ban` with `revokeInvite`). Only
+   * moderators see it (`viewMemberFor`); absent for members who joined otherwise, or before it was kept.
+   */
+  inviteId: v.optional(Id),
 });
 export type Member = v.InferOutput<typeof MemberSchema>;
 
@@ -86,8 +91,13 @@ export const MessageSchema = /* @__PURE__ */ v.object({
 });
 export type Message = v.InferOutput<typeof MessageSchema>;
 
+/**
+ * An invite as stored and listed. Its code is not part of it: the code is shown once, to whoever created the
+ * invite (the `invite.create` ack, the CLI), and stored only as a hash, so a copy of the data lets no one in.
+ * Moderators list and revoke an invite by its id.
+ */
 export const InviteSchema = /* @__PURE__ */ v.object({
-  code: v.pipe(v.string(), v.minLength(LIMITS.inviteCodeMinChars)),
+  id: Id,
   createdBy: Id,
   createdAt: Timestamp,
   expiresAt: v.nullable(Timestamp),

@@ -61,6 +61,8 @@ Usage:
   hearth-server circle create  create a circle with its owner and a first invite
   hearth-server circle sso     turn host-site sign-on on (a new secret) or off
   hearth-server invite create  create an invite to a circle
+  hearth-server invite list    list a circle's invites
+  hearth-server invite revoke  revoke an invite
   hearth-server member list    list a circle's members
   hearth-server member role    change a member's role
   hearth-server member ban     ban a member (and \`member unban\`)
@@ -306,13 +308,41 @@ Give it to your site's backend only. --off turns sign-on off.
   --max-uses N              how many people can join with it (default unlimited; 1 = single use)
   --expires DURATION        30m, 24h, 7d or never (default 24h, at most 7d)
 
-Prints the invite as JSON.
+Prints the invite as JSON: its id (to list and revoke it) and its code, shown this once (the server keeps
+only a hash of it).
 `,
     options: { circle: { type: 'string' }, 'max-uses': { type: 'string' }, expires: { type: 'string' } },
     async run(values, io) {
       const circle = circleOption(values);
       const options = inviteOptions(values, 'max-uses', 'expires');
       await withService(values, io, async (service) => print(io, await service.createInvite(circle, options)));
+    },
+  },
+
+  'invite list': {
+    usage: `hearth-server invite list --circle ID
+
+Prints the circle's invites as JSON, by id: uses, expiry, revoked. Codes are not kept, so not shown.
+`,
+    options: { circle: { type: 'string' } },
+    async run(values, io) {
+      const circle = required(values.circle, 'circle');
+      await withService(values, io, async (service) => print(io, await service.listInvites(circle)));
+    },
+  },
+
+  'invite revoke': {
+    usage: `hearth-server invite revoke --circle ID --invite=INVITE_ID
+
+  --invite=INVITE_ID        the invite's id from \`invite create\` or \`invite list\` (with "=": an id may start with "-")
+
+Prints the revoked invite as JSON. The revoke is made in the owner's name and audited.
+`,
+    options: { circle: { type: 'string' }, invite: { type: 'string' } },
+    async run(values, io) {
+      const circle = required(values.circle, 'circle');
+      const invite = required(values.invite, 'invite');
+      await withService(values, io, async (service) => print(io, await service.revokeInvite(circle, invite)));
     },
   },
 

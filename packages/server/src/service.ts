@@ -5,7 +5,7 @@ import {
   type Ack, type Circle, type CircleEvent, type Command, type Credentials, type HistoryPage, type HistoryQuery, type Invite, type Member, type Role, type Session,
 } from '@hearth/protocol';
 import { nameSkeletons } from '@hearth/protocol/confusables';
-import { admit, execute, initCircle, previewCircle, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
+import { admit, execute, initCircle, previewCircle, viewMemberFor, viewMessageFor, viewReplayFor, type WordFilter } from '@hearth/protocol/rules';
 import type { FanOut } from './fanout.js';
 import { RateLimiter, type BucketSpec } from './rate-limit.js';
 import type { CircleReadTx, CircleTx, Storage } from './storage.js';
@@ -109,10 +109,25 @@ export class CircleService {
     });
   }
 
-  /** Creates an invite in the owner's name. */
-  async createInvite(circleId: string, options: { maxUses?: number | null; expiresInMs?: number | null } = {}): Promise<Invite> {
+  /**
+   * Creates an invite in the owner's name. The answer is the only place its code is ever shown: the store
+   * keeps a hash of it.
+   */
+  async createInvite(circleId: string, options: { maxUses?: number | null; expiresInMs?: number | null } = {}): Promise<Invite & { code: string }> {
     const ack = await this.#asOwner(circleId, { id: nanoid(), type: 'invite.create', ...options });
-    return (ack.result as { invite: Invite }).invite;
+    const { invite, code } = ack.result as { invite: Invite; code: string };
+    return { ...invite, code };
+  }
+
+  /** The circle's invites, by id (their codes are not kept: see `createInvite`). */
+  listInvites(circleId: string): Promise<Invite[]> {
+    return this.storage.read(circleId, (tx) => tx.repo.listInvites());
+  }
+
+  /** Revokes an invite by its id in the owner's name (audited like a moderator's revoke). */
+  async revokeInvite(circleId: string, inviteId: string): Promise<Invite> {
+    await this.#asOwner(circleId, { id: nanoid(), type: 'invite.revoke', inviteId });
+    return (await this.storage.read(circleId, (tx) => tx.repo.getInvite(inviteId)))!;
   }
 
   /** Changes a member's role in the owner's name (recorded in the audit log like any moderation). */
@@ -224,10 +239,10 @@ export class CircleService {
       const { repo } = tx;
       const session: Session = {
         circleId,
-        member,
+        member: viewMemberFor(member, member),
         token: outcome.token,
         circle: repo.getCircle().circle,
-        members: repo.listMembers(),
+        members: repo.listMembers().map((m) => viewMemberFor(m, member)),
         threads: repo.listThreads(),
         cursor: head > 0 ? String(head) : null,
         replay: this.#replay(tx, cursor, head, member),

@@ -15,3 +15,12 @@ export function newToken(): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
+
+/**
+ * What the store keeps instead of an invite code, for the same reason as a token: the code is random (24
+ * characters, 144 bits; never under 21), so its SHA-256 is enough. The migrations that hashed the codes
+ * stored before compute the same digest in SQL (SQLite: this function; PostgreSQL: `sha256()`).
+ */
+export function hashInviteCode(code: string): string {
+  return hashToken(code);
+}

@@ -113,6 +113,9 @@ export class HearthMembersElement extends HearthElement {
         : nothing}
       <label for="reason">${this.t('message.reason')}</label>
       <textarea id="reason" name="reason" rows="2" required dir="auto"></textarea>
+      ${action === 'ban' && member.inviteId
+        ? html`<label><input type="checkbox" name="revokeInvite" checked /> ${this.t('members.banRevokeInvite')}</label>`
+        : nothing}
       <div class="row">
         <button type="submit" class="primary">${label}</button>
         <button type="button" class="quiet" @click=${() => (this.acting = null)}>${this.t('message.cancel')}</button>
@@ -137,7 +140,11 @@ export class HearthMembersElement extends HearthElement {
     if (action === 'mute') {
       const duration = Number((form.elements.namedItem('duration') as HTMLSelectElement).value);
       this.#run('mute', member, { type: 'mod.mute', memberId: member.id, until: Date.now() + duration, reason });
-    } else if (action === 'ban') this.#run('ban', member, { type: 'mod.ban', memberId: member.id, reason });
+    } else if (action === 'ban') {
+      // A multi-use invite would let the banned person straight back in: closed in the ban's own step.
+      const revokeInvite = (form.elements.namedItem('revokeInvite') as HTMLInputElement | null)?.checked === true;
+      this.#run('ban', member, { type: 'mod.ban', memberId: member.id, reason, ...(revokeInvite ? { revokeInvite } : {}) });
+    }
     else this.#run('remove', member, { type: 'mod.remove', memberId: member.id, reason });
   }
 

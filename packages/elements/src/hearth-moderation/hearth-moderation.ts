@@ -14,8 +14,8 @@ const TABS: Tab[] = ['queue', 'requests', 'invites', 'audit'];
 const DAY = 24 * 60 * 60 * 1000;
 
 /**
- * Moderator tools: the queue of reported messages (hide or dismiss), join requests, invites (create, copy
- * the link, revoke) and the audit log. Shows nothing but a notice to members who are not moderators.
+ * Moderator tools: the queue of reported messages (hide or dismiss), join requests, invites (create —
+ * the new link is shown once —, revoke) and the audit log. Shows nothing but a notice to members who are not moderators.
  *
  * @tagname hearth-moderation
  * @summary Moderation queue, invites and audit log.
@@ -179,7 +179,6 @@ export class HearthModerationElement extends HearthElement {
         ${(this.invites ?? []).map((invite) => {
           const dead = invite.revoked || (invite.expiresAt !== null && invite.expiresAt < now) || (invite.maxUses !== null && invite.uses >= invite.maxUses);
           return html`<li>
-            <code>${invite.code}</code>
             <span class="muted">
               ${invite.maxUses === null ? this.t('mod.inviteUsedUnlimited', { count: invite.uses }) : this.t('mod.inviteUsed', { count: invite.uses, max: invite.maxUses })}
               ${invite.revoked ? html` · ${this.t('mod.inviteRevoked')}` : invite.expiresAt !== null ? html` · ${this.t('mod.inviteExpires', { time: relativeTime(this.locale, invite.expiresAt, now) })}` : nothing}
@@ -187,8 +186,7 @@ export class HearthModerationElement extends HearthElement {
             ${dead
               ? nothing
               : html`<div class="row">
-                  <button type="button" @click=${() => this.#copy(invite.code)}>${this.t('mod.inviteCopy')}</button>
-                  <button type="button" class="danger" @click=${() => this.#act('invite-revoke', invite.code, { type: 'invite.revoke', code: invite.code })}>${this.t('mod.inviteRevoke')}</button>
+                  <button type="button" class="danger" @click=${() => this.#act('invite-revoke', invite.id, { type: 'invite.revoke', inviteId: invite.id })}>${this.t('mod.inviteRevoke')}</button>
                 </div>`}
           </li>`;
         })}
@@ -218,23 +216,22 @@ export class HearthModerationElement extends HearthElement {
     const expiry = value('expiry');
     try {
       const invite = await this.client!.createInvite({ maxUses: uses ? Number(uses) : null, expiresInMs: expiry ? Number(expiry) : null });
-      this.emit('hearth-moderate', { action: 'invite-create', targetId: invite.code });
+      this.emit('hearth-moderate', { action: 'invite-create', targetId: invite.id });
       await this.refresh();
+      // The server keeps only a hash of the code: this is the one time it can be shown.
+      if (invite.code === null) this.error = this.t('mod.inviteLost');
+      else await this.#copy(invite.code);
     } catch (error) {
       this.error = this.describeError(error);
     }
   };
 
-  /** Copies an invitation link: this page with `?invite=`, which `<hearth-circle>` reads. */
+  /** Shows and copies a new invitation link: this page with `?invite=`, which `<hearth-circle>` reads. */
   async #copy(code: string): Promise<void> {
     const url = new URL(location.href);
     url.searchParams.set('invite', code);
-    try {
-      await navigator.clipboard.writeText(url.href);
-      this.notice = this.t('mod.inviteCopied');
-    } catch {
-      this.notice = url.href;
-    }
+    this.notice = this.t('mod.inviteNew', { link: url.href });
+    await navigator.clipboard.writeText(url.href).catch(() => {});
   }
 
   async #act(action: ModerationAction, targetId: string, command: Parameters<NonNullable<HearthElement['client']>['command']>[0]): Promise<void> {

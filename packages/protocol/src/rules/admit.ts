@@ -20,9 +20,10 @@ function inviteProblem(invite: Invite, now: number): string | null {
 }
 
 /** Seats a new member (all checks done) and emits their arrival. */
-function seat(ctx: RulesContext, id: string, displayName: string, before?: () => void): AdmitOutcome {
-  const member = newMember(id, displayName, ctx.now);
-  before?.();
+function seat(ctx: RulesContext, id: string, displayName: string, invite?: Invite): AdmitOutcome {
+  const member = newMember(id, displayName, ctx.now, invite?.id);
+  // The member keeps the invite's id (for moderators), and the invite counts the use.
+  if (invite) ctx.repo.putInvite({ ...invite, uses: invite.uses + 1 });
   ctx.repo.putMember(member);
   const fx = new Effects(ctx, null, member.id);
   fx.emit({ type: 'member.upserted', member });
@@ -30,13 +31,13 @@ function seat(ctx: RulesContext, id: string, displayName: string, before?: () =>
 }
 
 function admitByInvite(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'invite' }>): AdmitOutcome {
-  const invite = ctx.repo.getInvite(request.code);
+  const invite = ctx.repo.findInviteByCode(request.code);
   if (!invite) return fail(refuse('unauthorized', 'unknown invite code', 'credentials.code'));
   const problem = inviteProblem(invite, ctx.now);
   if (problem) return fail(refuse('invite_expired', problem, 'credentials.code'));
   const refused = seatRefusal(ctx, request.displayName, 'credentials.displayName');
   if (refused) return fail(refused);
-  return seat(ctx, ctx.newId(), request.displayName, () => ctx.repo.putInvite({ ...invite, uses: invite.uses + 1 }));
+  return seat(ctx, ctx.newId(), request.displayName, invite);
 }
 
 function admitByLink(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'link' }>): AdmitOutcome {
@@ -96,7 +97,7 @@ function signOn(ctx: RulesContext, request: Extract<AdmitRequest, { kind: 'sso' 
 export function previewCircle(ctx: Pick<RulesContext, 'repo' | 'now'>, inviteCode: string | null): { ok: true; circle: Circle } | Refused {
   const { circle } = ctx.repo.getCircle();
   if (inviteCode !== null) {
-    const invite = ctx.repo.getInvite(inviteCode);
+    const invite = ctx.repo.findInviteByCode(inviteCode);
     if (!invite) return fail(refuse('unauthorized', 'unknown invite code', 'invite'));
     const problem = inviteProblem(invite, ctx.now);
     if (problem) return fail(refuse('invite_expired', problem, 'invite'));

@@ -2,8 +2,7 @@ import type { AuditEntry, Invite, JoinRequest, Member, Message, Report, Thread }
 import { HearthError } from '../errors.js';
 import type { CircleEvent } from '../events.js';
 import type { HistoryPage } from '../session.js';
-import type { Ack } from './ack.js';
-import type { CircleRecord, CircleRepository, EventDraft } from './repository.js';
+import { rewritesEarlierEvents, type AppliedCommand, type CircleRecord, type CircleRepository, type EventDraft } from './repository.js';
 
 /** A circle repository in plain maps, with what a host needs around the engine. */
 export interface MemoryRepository extends CircleRepository {
@@ -48,9 +47,11 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
   const threadMessages = new Map<string, string[]>();
   const lastPosts = new Map<string, number>();
   const invites = new Map<string, Invite>();
+  /** Code → invite id. Nothing here outlives the process, so the codes themselves are the keys. */
+  const inviteCodes = new Map<string, string>();
   const reports = new Map<string, Report>();
   const requests = new Map<string, JoinRequest>();
-  const applied = new Map<string, Ack>();
+  const applied = new Map<string, AppliedCommand>();
   const audit: AuditEntry[] = [];
   const events: CircleEvent[] = [];
   let undo: Array<() => void> | null = null;
@@ -110,8 +111,8 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
       }
       const stored = store(message);
       set(messages, message.id, stored);
-      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
-      if (stored.state === 'deleted') {
+      // Deleted or edited: the earlier words leave the events kept for replays, which then show this version.
+      if (rewritesEarlierEvents(stored)) {
         events.forEach((event, i) => {
           if (event.type === 'message.upserted' && event.message.id === stored.id) replace(events, i, store({ ...event, message: stored }));
         });
@@ -119,9 +120,17 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
     },
     lastPostAt: (memberId) => lastPosts.get(memberId),
 
-    getInvite: (code) => invites.get(code),
+    getInvite: (id) => invites.get(id),
+    findInviteByCode(code) {
+      const id = inviteCodes.get(code);
+      return id === undefined ? undefined : invites.get(id);
+    },
     listInvites: () => [...invites.values()].sort(byTime((i) => i.createdAt)),
-    putInvite: (invite) => set(invites, invite.code, store(invite)),
+    addInvite(invite, code) {
+      set(invites, invite.id, store(invite));
+      set(inviteCodes, code, invite.id);
+    },
+    putInvite: (invite) => set(invites, invite.id, store(invite)),
 
     getReport: (id) => reports.get(id),
     listReports: (includeResolved) =>
@@ -148,7 +157,7 @@ export function createMemoryRepository(circleId: string): MemoryRepository {
     },
 
     getAppliedCommand: (commandId) => applied.get(commandId),
-    recordAppliedCommand: (commandId, ack) => set(applied, commandId, store(ack)),
+    recordAppliedCommand: (commandId, authorId, ack) => set(applied, commandId, store({ authorId, ack })),
 
     transaction(fn) {
       if (undo) return fn();

@@ -14,6 +14,27 @@ export interface CircleRecord {
   wordFilter: WordFilter;
 }
 
+/**
+ * A command applied in this circle: its ack and the member who sent it. The ack is answered again only to
+ * that member (a retry after a lost ack); `authorId` is null for a record kept before authors were, which
+ * is then answered to no one.
+ */
+export interface AppliedCommand {
+  authorId: string | null;
+  ack: Ack;
+}
+
+/**
+ * Whether storing this version of a message rewrites the message's earlier events to it. Once a message is
+ * deleted or edited, the words it had before must not stay in the event log: deleting means gone, and an
+ * edit takes back what was first said. A replay sends each message as it is now anyway (`viewReplayFor`), so
+ * a member resuming sees the same either way; seqs stay as they were. Every repository applies this rule in
+ * `putMessage`, in the same transaction.
+ */
+export function rewritesEarlierEvents(message: Message): boolean {
+  return message.state === 'deleted' || message.editedAt !== null;
+}
+
 /** An event before the repository gives it its seq. */
 export type EventDraft = CircleEvent extends infer E ? (E extends CircleEvent ? Omit<E, 'seq'> : never) : never;
 
@@ -47,8 +68,17 @@ export interface CircleRepository {
   /** Creation time of the author's newest message in this circle (slow mode). */
   lastPostAt(memberId: string): number | undefined;
 
-  getInvite(code: string): Invite | undefined;
+  getInvite(id: string): Invite | undefined;
+  /** The invite this code opens. A stored repository keeps only a hash of the code (see `addInvite`). */
+  findInviteByCode(code: string): Invite | undefined;
   listInvites(): Invite[];
+  /**
+   * Stores a new invite and what finds it by code. A repository whose data outlives the process (a file, a
+   * database) stores the code's SHA-256, never the code: the code is random (≥ 21 characters), so its hash
+   * reveals nothing, and a copy of the data does not let anyone join.
+   */
+  addInvite(invite: Invite, code: string): void;
+  /** Updates an invite stored by `addInvite` (uses, revoked). */
   putInvite(invite: Invite): void;
 
   getReport(id: string): Report | undefined;
@@ -69,7 +99,7 @@ export interface CircleRepository {
   /** Gives the draft the circle's next seq (last + 1), stores it, and returns the stored event. */
   appendEvent(draft: EventDraft): CircleEvent;
 
-  /** The ack recorded for a command id already applied in this circle, if any. */
-  getAppliedCommand(commandId: string): Ack | undefined;
-  recordAppliedCommand(commandId: string, ack: Ack): void;
+  /** The record of a command id already applied in this circle, if any. */
+  getAppliedCommand(commandId: string): AppliedCommand | undefined;
+  recordAppliedCommand(commandId: string, authorId: string, ack: Ack): void;
 }

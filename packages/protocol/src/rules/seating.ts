@@ -40,7 +40,9 @@ export function pseudonymRefusal(repo: CircleRepository, message: string, field?
   return repo.getCircle().circle.settings.pseudonymsAllowed ? null : refuse('forbidden', message, field);
 }
 
-/** A new plain member, active from `now`. */
-export function newMember(id: string, displayName: string, now: number): Member {
-  return { id, displayName, role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: now };
+/** A new plain member, active from `now`; `inviteId` when they came in by an invite. */
+export function newMember(id: string, displayName: string, now: number, inviteId?: string): Member {
+  const member: Member = { id, displayName, role: 'member', flair: null, state: 'active', mutedUntil: null, joinedAt: now };
+  if (inviteId !== undefined) member.inviteId = inviteId;
+  return member;
 }

@@ -3,7 +3,8 @@
 // of the work asks for something not loaded yet), the work runs against that snapshot, and what it wrote is
 // written to the database before COMMIT. See `PostgresStorage` for the locking that makes this sound.
 import { HearthError, type AuditEntry, type CircleEvent, type HistoryPage, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { Ack, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
+import type { Ack, AppliedCommand, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
+import { hashInviteCode } from '../tokens.js';
 import { takeFromBucket, type BucketSpec, type BucketState } from '../rate-limit.js';
 import { parseHistoryCursor as parseCursor, type CircleReadTx, type CircleServerSettings, type TokenHolder } from '../storage.js';
 
@@ -12,7 +13,9 @@ export type Need =
   | { t: 'members' }
   | { t: 'threads' }
   | { t: 'invites' }
-  | { t: 'invite'; code: string }
+  | { t: 'invite'; id: string }
+  /** An invite looked up by its code: the hash is what is stored, and what is asked for. */
+  | { t: 'inviteCode'; hash: string }
   | { t: 'reports'; open: boolean }
   | { t: 'report'; id: string }
   | { t: 'requests' }
@@ -62,13 +65,15 @@ export class CircleSnapshot {
   members: Map<string, Member> | null = null;
   threads: Map<string, Thread> | null = null;
   readonly invites = new Keyed<Invite>();
+  /** Code hash → invite id, null when no invite has that code. */
+  readonly inviteIdsByCodeHash = new Map<string, string | null>();
   readonly reports = new Keyed<Report>();
   /** The open reports, once the moderation queue listed them. */
   openReports: Map<string, Report> | null = null;
   readonly requests = new Keyed<JoinRequest>();
   readonly messages = new Map<string, Message | null>();
   readonly lastPosts = new Map<string, number | null>();
-  readonly applied = new Map<string, Ack | null>();
+  readonly applied = new Map<string, AppliedCommand | null>();
   readonly tokens = new Map<string, TokenHolder | null>();
   readonly buckets = new Map<string, BucketState | null>();
   readonly audit = new Map<string, AuditEntry[]>();
@@ -108,11 +113,13 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
   readonly threads = new Map<string, Thread | null>();
   readonly messages = new Map<string, Message | null>();
   readonly invites = new Map<string, Invite | null>();
+  /** Invites this run added, by id: the hash of their code (the rest of them is in `invites`). */
+  readonly newInviteCodeHashes = new Map<string, string>();
   readonly reports = new Map<string, Report | null>();
   readonly requests = new Map<string, JoinRequest | null>();
   readonly auditEntries: AuditEntry[] = [];
   readonly appended: CircleEvent[] = [];
-  readonly appliedAcks = new Map<string, Ack>();
+  readonly appliedAcks = new Map<string, AppliedCommand>();
   readonly tokenOps: TokenOp[] = [];
   readonly buckets = new Map<string, BucketState>();
 
@@ -266,8 +273,22 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
     return merged(table.all, writes);
   }
 
-  getInvite(code: string): Invite | undefined {
-    return this.#get(this.snap.invites, this.invites, code, { t: 'invite', code });
+  getInvite(id: string): Invite | undefined {
+    return this.#get(this.snap.invites, this.invites, id, { t: 'invite', id });
+  }
+
+  findInviteByCode(code: string): Invite | undefined {
+    const hash = hashInviteCode(code);
+    for (const [id, added] of this.newInviteCodeHashes) if (added === hash) return this.getInvite(id);
+    const id = this.snap.inviteIdsByCodeHash.get(hash);
+    if (id === undefined) this.#need({ t: 'inviteCode', hash });
+    return id ? this.getInvite(id) : undefined;
+  }
+
+  addInvite(invite: Invite, code: string): void {
+    this.#write();
+    this.invites.set(invite.id, structuredClone(invite));
+    this.newInviteCodeHashes.set(invite.id, hashInviteCode(code));
   }
 
   listInvites(): Invite[] {
@@ -276,7 +297,7 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
 
   putInvite(invite: Invite): void {
     this.#write();
-    this.invites.set(invite.code, structuredClone(invite));
+    this.invites.set(invite.id, structuredClone(invite));
   }
 
   getReport(id: string): Report | undefined {
@@ -347,7 +368,7 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
     return event;
   }
 
-  getAppliedCommand(commandId: string): Ack | undefined {
+  getAppliedCommand(commandId: string): AppliedCommand | undefined {
     const written = this.appliedAcks.get(commandId);
     if (written) return written;
     const stored = this.snap.applied.get(commandId);
@@ -355,9 +376,9 @@ export class SnapshotTx implements CircleReadTx, CircleRepository {
     return stored ?? undefined;
   }
 
-  recordAppliedCommand(commandId: string, ack: Ack): void {
+  recordAppliedCommand(commandId: string, authorId: string, ack: Ack): void {
     this.#write();
-    this.appliedAcks.set(commandId, structuredClone(ack));
+    this.appliedAcks.set(commandId, structuredClone({ authorId, ack }));
   }
 
   // ── Tokens and buckets ──────────────────────────────────────────────────────────────────────────

@@ -82,6 +82,48 @@ export const PG_MIGRATIONS: readonly string[] = [
       AND m.circle_id = e.circle_id AND m.id = e.data->'message'->>'id'
       AND m.data->>'state' = 'deleted';
   `,
+  // 3: an applied command's ack is answered again only to its author. Records from before name their author
+  // when the command left an event (its actorId); the others keep none, and are answered to no one.
+  `
+  ALTER TABLE applied_commands ADD COLUMN author_id text;
+  UPDATE applied_commands a SET author_id = authors.actor_id
+    FROM (SELECT circle_id, data->>'commandId' AS command_id, MIN(data->>'actorId') AS actor_id
+          FROM events WHERE data->>'commandId' IS NOT NULL GROUP BY 1, 2) AS authors
+    WHERE authors.circle_id = a.circle_id AND authors.command_id = a.command_id;
+  `,
+  // 4: invite codes are kept only as hashes (the same SHA-256 as \`hashInviteCode\`), and invites get an id
+  // that is not their code: for listing, revoking and the audit log. The acks and audit entries that held a
+  // code name the invite's id instead. A new table, so the old one's files (holding the codes) are deleted.
+  `
+  CREATE TABLE invites_hashed (
+    circle_id text NOT NULL, id text NOT NULL, code_hash text NOT NULL, data jsonb NOT NULL,
+    PRIMARY KEY (circle_id, id)
+  );
+  INSERT INTO invites_hashed (circle_id, id, code_hash, data)
+    SELECT circle_id, replace(gen_random_uuid()::text, '-', ''), encode(sha256(convert_to(code, 'UTF8')), 'hex'), data FROM invites;
+  UPDATE invites_hashed SET data = (data - 'code') || jsonb_build_object('id', id);
+  UPDATE applied_commands a SET ack = jsonb_set(a.ack #- '{result,invite,code}', '{result,invite,id}', to_jsonb(i.id))
+    FROM invites_hashed i
+    WHERE a.ack->'result'->'invite' ? 'code' AND i.circle_id = a.circle_id
+      AND i.code_hash = encode(sha256(convert_to(a.ack->'result'->'invite'->>'code', 'UTF8')), 'hex');
+  UPDATE audit u SET data = jsonb_set(u.data, '{targetId}', to_jsonb(i.id))
+    FROM invites_hashed i
+    WHERE u.data->>'action' IN ('invite.create', 'invite.revoke') AND i.circle_id = u.circle_id
+      AND i.code_hash = encode(sha256(convert_to(u.data->>'targetId', 'UTF8')), 'hex');
+  DROP TABLE invites;
+  ALTER TABLE invites_hashed RENAME TO invites;
+  ALTER INDEX invites_hashed_pkey RENAME TO invites_pkey;
+  CREATE UNIQUE INDEX invites_by_code_hash ON invites (circle_id, code_hash);
+  `,
+  // 5: an edited message's earlier words leave the event log too (as deleted ones did in 2): its events are
+  // rewritten to the message as it is now.
+  `
+  UPDATE events e SET data = jsonb_set(e.data, '{message}', m.data)
+    FROM messages m
+    WHERE e.data->>'type' = 'message.upserted'
+      AND m.circle_id = e.circle_id AND m.id = e.data->'message'->>'id'
+      AND jsonb_typeof(m.data->'editedAt') = 'number';
+  `,
 ];
 
 /** Any constant works; this one spells "hearth" in ASCII. */

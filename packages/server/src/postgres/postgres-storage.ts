@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { Ack, CircleRecord } from '@hearth/protocol/rules';
+import { rewritesEarlierEvents, type AppliedCommand, type CircleRecord } from '@hearth/protocol/rules';
 import type { Logger } from '../logger.js';
 import type { BucketState } from '../rate-limit.js';
 import { normalizeOrigin } from '../origins.js';
@@ -207,23 +207,25 @@ export class PostgresStorage implements Storage {
     const commandIds = keysOf('applied', (n) => n.id);
     const hashes = keysOf('token', (n) => n.hash);
     const bucketKeys = keysOf('bucket', (n) => n.key);
-    const codes = keysOf('invite', (n) => n.code);
+    const inviteIds = keysOf('invite', (n) => n.id);
+    const codeHashes = keysOf('inviteCode', (n) => n.hash);
     const reportIds = keysOf('report', (n) => n.id);
     const requestIds = keysOf('request', (n) => n.id);
-    const asked = [messageIds, authors, commandIds, hashes, bucketKeys, codes, reportIds, requestIds];
+    const asked = [messageIds, authors, commandIds, hashes, bucketKeys, inviteIds, reportIds, requestIds, codeHashes];
     if (asked.some((keys) => keys.length > 0)) {
       const { rows } = await client.query<Record<string, Record<string, unknown> | null>>(
         `SELECT
            (SELECT jsonb_object_agg(id, data) FROM messages WHERE circle_id = $1 AND id = ANY($2::text[])) AS messages,
            (SELECT jsonb_object_agg(author_id, at) FROM (SELECT author_id, MAX(created_at) AS at FROM messages
               WHERE circle_id = $1 AND author_id = ANY($3::text[]) GROUP BY author_id) AS p) AS last_posts,
-           (SELECT jsonb_object_agg(command_id, ack) FROM applied_commands WHERE circle_id = $1 AND command_id = ANY($4::text[])) AS applied,
+           (SELECT jsonb_object_agg(command_id, jsonb_build_object('authorId', author_id, 'ack', ack)) FROM applied_commands WHERE circle_id = $1 AND command_id = ANY($4::text[])) AS applied,
            (SELECT jsonb_object_agg(hash, jsonb_build_object('circleId', circle_id, 'memberId', member_id, 'requestId', request_id))
               FROM tokens WHERE hash = ANY($5::text[])) AS tokens,
            (SELECT jsonb_object_agg(key, jsonb_build_object('tokens', tokens, 'at', at)) FROM buckets WHERE circle_id = $1 AND key = ANY($6::text[])) AS buckets,
-           (SELECT jsonb_object_agg(code, data) FROM invites WHERE circle_id = $1 AND code = ANY($7::text[])) AS invites,
+           (SELECT jsonb_object_agg(id, data) FROM invites WHERE circle_id = $1 AND id = ANY($7::text[])) AS invites,
            (SELECT jsonb_object_agg(id, data) FROM reports WHERE circle_id = $1 AND id = ANY($8::text[])) AS reports,
-           (SELECT jsonb_object_agg(id, data) FROM join_requests WHERE circle_id = $1 AND id = ANY($9::text[])) AS requests`,
+           (SELECT jsonb_object_agg(id, data) FROM join_requests WHERE circle_id = $1 AND id = ANY($9::text[])) AS requests,
+           (SELECT jsonb_object_agg(code_hash, data) FROM invites WHERE circle_id = $1 AND code_hash = ANY($10::text[])) AS invites_by_code`,
         [id, ...asked],
       );
       const found = rows[0]!;
@@ -232,10 +234,15 @@ export class PostgresStorage implements Storage {
       };
       fill<Message>(messageIds, 'messages', snap.messages);
       fill<number>(authors, 'last_posts', snap.lastPosts);
-      fill<Ack>(commandIds, 'applied', snap.applied);
+      fill<AppliedCommand>(commandIds, 'applied', snap.applied);
       fill<TokenHolder>(hashes, 'tokens', snap.tokens);
       fill<BucketState>(bucketKeys, 'buckets', snap.buckets);
-      fill<Invite>(codes, 'invites', snap.invites.points);
+      fill<Invite>(inviteIds, 'invites', snap.invites.points);
+      for (const hash of codeHashes) {
+        const invite = (found.invites_by_code ?? {})[hash] as Invite | undefined;
+        snap.inviteIdsByCodeHash.set(hash, invite?.id ?? null);
+        if (invite) snap.invites.points.set(invite.id, invite);
+      }
       fill<Report>(reportIds, 'reports', snap.reports.points);
       fill<JoinRequest>(requestIds, 'requests', snap.requests.points);
     }
@@ -249,7 +256,7 @@ export class PostgresStorage implements Storage {
           snap.threads = new Map((await dataRows<Thread>(client, 'SELECT data FROM threads WHERE circle_id = $1', [id])).map((t) => [t.id, t]));
           break;
         case 'invites':
-          snap.invites.all = new Map((await dataRows<Invite>(client, 'SELECT data FROM invites WHERE circle_id = $1', [id])).map((i) => [i.code, i]));
+          snap.invites.all = new Map((await dataRows<Invite>(client, 'SELECT data FROM invites WHERE circle_id = $1', [id])).map((i) => [i.id, i]));
           break;
         case 'requests':
           snap.requests.all = new Map((await dataRows<JoinRequest>(client, 'SELECT data FROM join_requests WHERE circle_id = $1', [id])).map((r) => [r.id, r]));
@@ -337,18 +344,25 @@ export class PostgresStorage implements Storage {
         SELECT $1, m->>'id', m->>'threadId', m->>'authorId', (m->>'seq')::bigint, (m->>'createdAt')::bigint, m FROM jsonb_array_elements(${json(messages)}::jsonb) AS m
         ON CONFLICT (circle_id, id) DO UPDATE SET thread_id = excluded.thread_id, seq = excluded.seq, data = excluded.data`);
     }
-    const deleted = messages.filter((m) => m.state === 'deleted');
-    if (deleted.length) {
-      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone.
+    const rewritten = messages.filter(rewritesEarlierEvents);
+    if (rewritten.length) {
+      // Deleted or edited: the earlier words leave the events kept for replays, which then show this version.
       parts.push(`UPDATE events e SET data = jsonb_set(e.data, '{message}', d.m)
-        FROM jsonb_array_elements(${json(deleted)}::jsonb) AS d(m)
+        FROM jsonb_array_elements(${json(rewritten)}::jsonb) AS d(m)
         WHERE e.circle_id = $1 AND e.data->>'type' = 'message.upserted' AND e.data->'message'->>'id' = d.m->>'id'`);
     }
 
+    // A new invite is stored with its code's hash; an existing one only changes its data (uses, revoked).
     const invites = upserts(tx.invites);
-    if (invites.length) {
-      parts.push(`INSERT INTO invites (circle_id, code, data) SELECT $1, i->>'code', i FROM jsonb_array_elements(${json(invites)}::jsonb) AS i
-        ON CONFLICT (circle_id, code) DO UPDATE SET data = excluded.data`);
+    const added = invites.filter((i) => tx.newInviteCodeHashes.has(i.id)).map((invite) => ({ invite, codeHash: tx.newInviteCodeHashes.get(invite.id) }));
+    if (added.length) {
+      parts.push(`INSERT INTO invites (circle_id, id, code_hash, data)
+        SELECT $1, a->'invite'->>'id', a->>'codeHash', a->'invite' FROM jsonb_array_elements(${json(added)}::jsonb) AS a`);
+    }
+    const changed = invites.filter((i) => !tx.newInviteCodeHashes.has(i.id));
+    if (changed.length) {
+      parts.push(`UPDATE invites i SET data = c.d FROM jsonb_array_elements(${json(changed)}::jsonb) AS c(d)
+        WHERE i.circle_id = $1 AND i.id = c.d->>'id'`);
     }
 
     const reports = upserts(tx.reports);
@@ -378,9 +392,9 @@ export class PostgresStorage implements Storage {
     }
 
     if (tx.appliedAcks.size) {
-      parts.push(`INSERT INTO applied_commands (circle_id, command_id, ack)
-        SELECT $1, a.key, a.value FROM jsonb_each(${json(Object.fromEntries(tx.appliedAcks))}::jsonb) AS a
-        ON CONFLICT (circle_id, command_id) DO UPDATE SET ack = excluded.ack`);
+      parts.push(`INSERT INTO applied_commands (circle_id, command_id, author_id, ack)
+        SELECT $1, a.key, a.value->>'authorId', a.value->'ack' FROM jsonb_each(${json(Object.fromEntries(tx.appliedAcks))}::jsonb) AS a
+        ON CONFLICT (circle_id, command_id) DO UPDATE SET author_id = excluded.author_id, ack = excluded.ack`);
     }
 
     if (tx.buckets.size) {

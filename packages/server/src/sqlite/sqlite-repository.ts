@@ -1,5 +1,6 @@
 import { HearthError, type AuditEntry, type CircleEvent, type Invite, type JoinRequest, type Member, type Message, type Report, type Thread } from '@hearth/protocol';
-import type { Ack, CircleRecord, CircleRepository, EventDraft } from '@hearth/protocol/rules';
+import { rewritesEarlierEvents, type Ack, type AppliedCommand, type CircleRecord, type CircleRepository, type EventDraft } from '@hearth/protocol/rules';
+import { hashInviteCode } from '../tokens.js';
 import type { SqliteStorage } from './sqlite-storage.js';
 
 type Row = { data: string };
@@ -99,8 +100,8 @@ export class SqliteCircleRepository implements CircleRepository {
       message.createdAt,
       JSON.stringify(message),
     );
-    if (message.state === 'deleted') {
-      // Deleting means gone: the words leave the events kept for replays too, which then show the tombstone,
+    if (rewritesEarlierEvents(message)) {
+      // Deleted or edited: the earlier words leave the events kept for replays, which then show this version,
       // and (after the commit) the WAL that still holds the pages they were written in.
       this.storage.noteErasure();
       this.storage
@@ -118,20 +119,24 @@ export class SqliteCircleRepository implements CircleRepository {
     return row.at ?? undefined;
   }
 
-  getInvite(code: string): Invite | undefined {
-    return this.#get('SELECT data FROM invites WHERE circle_id = ? AND code = ?', code);
+  getInvite(id: string): Invite | undefined {
+    return this.#get('SELECT data FROM invites WHERE circle_id = ? AND id = ?', id);
+  }
+
+  findInviteByCode(code: string): Invite | undefined {
+    return this.#get('SELECT data FROM invites WHERE circle_id = ? AND code_hash = ?', hashInviteCode(code));
   }
 
   listInvites(): Invite[] {
     return this.#all<Invite>('SELECT data FROM invites WHERE circle_id = ?').sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  addInvite(invite: Invite, code: string): void {
+    this.#run('INSERT INTO invites (circle_id, id, code_hash, data) VALUES (?, ?, ?, ?)', invite.id, hashInviteCode(code), JSON.stringify(invite));
+  }
+
   putInvite(invite: Invite): void {
-    this.#run(
-      'INSERT INTO invites (circle_id, code, data) VALUES (?, ?, ?) ON CONFLICT (circle_id, code) DO UPDATE SET data = excluded.data',
-      invite.code,
-      JSON.stringify(invite),
-    );
+    this.storage.stmt('UPDATE invites SET data = ? WHERE circle_id = ? AND id = ?').run(JSON.stringify(invite), this.circleId, invite.id);
   }
 
   getReport(id: string): Report | undefined {
@@ -194,13 +199,15 @@ export class SqliteCircleRepository implements CircleRepository {
     return event;
   }
 
-  getAppliedCommand(commandId: string): Ack | undefined {
-    const row = this.storage.stmt('SELECT ack FROM applied_commands WHERE circle_id = ? AND command_id = ?').get(this.circleId, commandId) as { ack: string } | undefined;
-    return row && (JSON.parse(row.ack) as Ack);
+  getAppliedCommand(commandId: string): AppliedCommand | undefined {
+    const row = this.storage.stmt('SELECT author_id, ack FROM applied_commands WHERE circle_id = ? AND command_id = ?').get(this.circleId, commandId) as
+      | { author_id: string | null; ack: string }
+      | undefined;
+    return row && { authorId: row.author_id, ack: JSON.parse(row.ack) as Ack };
   }
 
-  recordAppliedCommand(commandId: string, ack: Ack): void {
-    this.#run('INSERT OR REPLACE INTO applied_commands (circle_id, command_id, ack) VALUES (?, ?, ?)', commandId, JSON.stringify(ack));
+  recordAppliedCommand(commandId: string, authorId: string, ack: Ack): void {
+    this.#run('INSERT OR REPLACE INTO applied_commands (circle_id, command_id, author_id, ack) VALUES (?, ?, ?, ?)', commandId, authorId, JSON.stringify(ack));
   }
 
 }

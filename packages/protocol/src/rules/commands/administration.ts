@@ -44,26 +44,28 @@ export const administrationHandlers: Handlers<AdministrationCommand> = {
     if (denied) return denied;
     return accept((fx) => {
       const lifetime = command.expiresInMs === undefined ? LIMITS.inviteDefaultLifetimeMs : command.expiresInMs;
+      const code = ctx.newId(24);
       const invite: Invite = {
-        code: ctx.newId(24), createdBy: ctx.actor.id, createdAt: ctx.now,
+        id: ctx.newId(), createdBy: ctx.actor.id, createdAt: ctx.now,
         expiresAt: lifetime === null ? null : ctx.now + lifetime,
         maxUses: command.maxUses ?? null, uses: 0, revoked: false,
       };
-      ctx.repo.putInvite(invite);
-      fx.audit(command.type, invite.code, null);
-      return { invite };
+      ctx.repo.addInvite(invite, code);
+      fx.audit(command.type, invite.id, null);
+      // The code goes to its creator in this ack and nowhere else (`execute` keeps it out of the record).
+      return { invite, code };
     });
   },
 
   'invite.revoke'(ctx, command) {
     const denied = notModerator(ctx);
     if (denied) return denied;
-    const invite = ctx.repo.getInvite(command.code);
-    if (!invite) return refuse('not_found', 'no such invite', 'command.code');
+    const invite = ctx.repo.getInvite(command.inviteId);
+    if (!invite) return refuse('not_found', 'no such invite', 'command.inviteId');
     if (invite.revoked) return refuse('conflict', 'the invite is already revoked');
     return accept((fx) => {
       ctx.repo.putInvite({ ...invite, revoked: true });
-      fx.audit(command.type, invite.code, null);
+      fx.audit(command.type, invite.id, null);
     });
   },
 

@@ -3,6 +3,7 @@ import { LIMITS } from '../../limits.js';
 import type { Member, MessageState } from '../../domain.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { ExecuteContext } from '../engine.js';
+import type { Effects } from '../effects.js';
 import { accept, refuse, type Plan } from '../plan.js';
 import { hasRole, outranks } from '../policy.js';
 import { removedByModerator } from '../removals.js';
@@ -45,12 +46,16 @@ function targetMember(ctx: ExecuteContext, memberId: string): { error: ErrorInfo
   return { target };
 }
 
-/** Member moderation that rewrites the member: `check` may refuse, `change` gives the new record. */
+/**
+ * Member moderation that rewrites the member: `check` may refuse, `change` gives the new record, `also`
+ * makes further writes of the same step (its return value is the ack's result).
+ */
 function moderateMember(
   ctx: ExecuteContext,
   command: { type: string; memberId: string; reason?: string | null },
   check: (target: Member) => { error: ErrorInfo } | null,
   change: (target: Member) => Member,
+  also?: (target: Member, fx: Effects) => unknown,
 ): Plan {
   const found = targetMember(ctx, command.memberId);
   if ('error' in found) return found;
@@ -61,7 +66,20 @@ function moderateMember(
     ctx.repo.putMember(member);
     fx.emit({ type: 'member.upserted', member });
     fx.audit(command.type, member.id, command.reason);
+    return also?.(found.target, fx);
   });
+}
+
+/**
+ * Revokes the invite a banned member came in by (a multi-use invite would let them straight back in), in
+ * the ban's own step, with its own audit entry. Returns its id, or null when there was none left to revoke.
+ */
+function revokeInviteOf(ctx: ExecuteContext, target: Member, fx: Effects): { revokedInviteId: string | null } {
+  const invite = target.inviteId === undefined ? undefined : ctx.repo.getInvite(target.inviteId);
+  if (!invite || invite.revoked) return { revokedInviteId: null };
+  ctx.repo.putInvite({ ...invite, revoked: true });
+  fx.audit('invite.revoke', invite.id, `revoked with the ban of ${target.displayName}`);
+  return { revokedInviteId: invite.id };
 }
 
 const unless = (condition: boolean, message: string) => (condition ? refuse('conflict', message) : null);
@@ -86,7 +104,8 @@ export const moderationHandlers: Handlers<ModerationCommand> = {
   'mod.ban': (ctx, command) =>
     moderateMember(ctx, command,
       (t) => unless(t.state === 'banned', 'the member is already banned'),
-      (t) => ({ ...t, state: 'banned', mutedUntil: null })),
+      (t) => ({ ...t, state: 'banned', mutedUntil: null }),
+      command.revokeInvite ? (t, fx) => revokeInviteOf(ctx, t, fx) : undefined),
   'mod.unban'(ctx, command) {
     // Someone removed has no member record left: letting them back is the audit entry itself (see removals.ts).
     if (!notModerator(ctx) && !ctx.repo.getMember(command.memberId) && removedByModerator(ctx.repo, command.memberId)) {
