@@ -16,6 +16,7 @@ export type { HearthEvent, HearthEventDetails, HearthEventName, MessageAction, M
 export { registerLanguage, resolveLanguage, directionOf, translate, setLanguageLoader } from './i18n/catalogue.js';
 export type { MessageKey, Messages } from './i18n/catalogue.js';
 export { en } from './i18n/en.js';
+export { enModeration } from './i18n/en-moderation.js';
 export { fr } from './i18n/fr.js';
 export { parse as parseMarkdown, parseInline, safeUrl } from './markdown/parse.js';
 export type { Block, Inline } from './markdown/parse.js';

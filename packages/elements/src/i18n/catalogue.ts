@@ -6,6 +6,8 @@ interface Language {
 }
 
 const languages = new Map<string, Language>([['en', { messages: en, dir: 'ltr' }]]);
+/** What every missing string falls back to: English, with the strings of the parts loaded so far. */
+const english: Partial<Messages> = { ...en };
 const listeners = new Set<() => void>();
 /** Fetches a shipped language on first use, so pages in English do not download French. */
 let loader: ((lang: string) => Promise<unknown> | undefined) | null = null;
@@ -27,6 +29,15 @@ export function registerLanguage(lang: string, messages: Partial<Messages>, opti
     messages: { ...previous?.messages, ...messages },
     dir: options.dir ?? previous?.dir ?? (RTL.has(tag.split('-')[0]!) ? 'rtl' : 'ltr'),
   });
+  for (const listener of listeners) listener();
+}
+
+/**
+ * Adds the English strings of a part loaded later (the moderator tools). They fill in only what no
+ * registered language has, so a page's own English wording stays.
+ */
+export function addEnglishStrings(messages: Partial<Messages>): void {
+  Object.assign(english, messages);
   for (const listener of listeners) listener();
 }
 
@@ -76,7 +87,7 @@ function pluralOf(tag: string, count: number): Intl.LDMLPluralRule {
 /** The string for `key` in `lang` (falling back to English), its plural form chosen by `count`, unfilled. */
 function pattern(lang: string, key: MessageKey, count: unknown): string {
   const tag = resolveLanguage(lang);
-  const entry = languages.get(tag)?.messages[key] ?? en[key];
+  const entry = languages.get(tag)?.messages[key] ?? english[key]!;
   return typeof entry === 'string' ? entry : pluralOf(tag, Number(count ?? 0)) === 'one' ? entry.one : entry.other;
 }
 

@@ -1,3 +1,5 @@
+import type { enModeration } from './en-moderation.js';
+
 /**
  * Every string the elements show, in English. Keys are stable; a page translating Hearth supplies the same
  * keys through `registerLanguage`. `{name}` marks a parameter; a `{one, other}` pair is chosen by plural rules.
@@ -148,42 +150,11 @@ export const en = {
   'members.week': '1 week',
   'members.month': '28 days',
 
-  // Moderation
-  'mod.label': 'Moderation',
-  'mod.queue': 'Reports',
-  'mod.invites': 'Invites',
-  'mod.audit': 'Audit log',
-  'mod.requests': 'Requests',
-  'mod.refresh': 'Refresh',
-  'mod.queueEmpty': 'No open reports.',
-  'mod.reportBy': 'Reported by {name}: {reason}',
-  'mod.messageUnavailable': 'The message is not loaded here.',
-  'mod.resolve': 'Dismiss',
-  'mod.hideMessage': 'Hide message',
-  'mod.inviteCreate': 'Create invite',
-  'mod.inviteUses': 'Uses',
-  'mod.inviteExpiry': 'Expires after',
-  'mod.inviteUnlimited': 'Unlimited',
-  'mod.inviteSingle': 'Single use',
-  'mod.inviteNever': 'Never',
-  'mod.inviteEmpty': 'No invites yet.',
-  'mod.inviteUsed': { one: 'Used {count} of {max} times', other: 'Used {count} of {max} times' },
-  'mod.inviteUsedUnlimited': { one: 'Used once', other: 'Used {count} times' },
-  'mod.inviteExpires': 'expires {time}',
-  'mod.inviteRevoked': 'revoked',
-  'mod.inviteRevoke': 'Revoke',
-  'mod.inviteNew': 'New invitation link (copied; it is shown only this once): {link}',
-  'mod.inviteLost': 'The invite was made, but its link was lost on the way: revoke it and make another.',
-  'mod.auditEmpty': 'Nothing recorded yet.',
-  'mod.auditEntry': '{actor}: {action}',
-  'mod.requestsEmpty': 'No one is waiting.',
-  'mod.approve': 'Approve',
-  'mod.deny': 'Deny',
-  'mod.notAllowed': 'Only moderators see this.',
 } as const;
 
 type Widen<T> = T extends string ? string : { one: string; other: string };
+type English = typeof en & typeof enModeration;
 
-/** A complete catalogue: every key, in one language. */
-export type Messages = { [K in keyof typeof en]: Widen<(typeof en)[K]> };
+/** A complete catalogue: every key, in one language (the moderation part's strings included). */
+export type Messages = { [K in keyof English]: Widen<English[K]> };
 export type MessageKey = keyof Messages;

@@ -147,6 +147,7 @@ export const fr: Messages = {
   'mod.queueEmpty': 'Aucun signalement ouvert.',
   'mod.reportBy': 'Signalé par {name} : {reason}',
   'mod.messageUnavailable': 'Le message n’est pas chargé ici.',
+  'mod.editedSinceReport': 'Modifié depuis le signalement : ci-dessus, le texte signalé.',
   'mod.resolve': 'Classer',
   'mod.hideMessage': 'Masquer le message',
   'mod.inviteCreate': 'Créer une invitation',
