@@ -26,6 +26,21 @@ describe('<hearth-moderation>', () => {
     await waitFor(() => tools.shadowRoot!.textContent!.includes('No open reports.'), 'queue empty');
   });
 
+  it('shows the words as they were reported, even after their author edits them', async () => {
+    const { owner, members, threadId } = await circleWithMembers({ members: ['Ana', 'Ben'] });
+    const [ana, ben] = members as [typeof owner, typeof owner];
+    const messageId = await ana.post({ threadId }, 'something unkind');
+    await ben.loadOlder(threadId);
+    await owner.loadOlder(threadId);
+    await ben.report(messageId, 'unkind to Ben');
+    await ana.edit(messageId, 'something harmless');
+    await until(owner, (s) => s.threads[threadId]!.messages.find((m) => m.id === messageId)?.body === 'something harmless', 'edit seen');
+    const tools = await render<HearthModerationElement>(html`<hearth-moderation .client=${owner}></hearth-moderation>`);
+    const item = await waitFor(() => tools.shadowRoot!.querySelector('li'), 'report listed');
+    expect(item.querySelector('blockquote')!.textContent).to.contain('something unkind').and.not.contain('something harmless');
+    expect(item.textContent).to.contain('Edited since it was reported');
+  });
+
   it('creates, lists and revokes invites; the audit log records it all', async () => {
     const { owner } = await circleWithMembers();
     const tools = await render<HearthModerationElement>(html`<hearth-moderation .client=${owner}></hearth-moderation>`);

@@ -8,6 +8,11 @@ import { excerpt } from '../markdown/render.js';
 import { isolate } from '../shared/isolate.js';
 import type { ModerationAction } from '../shared/events.js';
 import { moderationStyles } from './hearth-moderation.styles.js';
+import { addEnglishStrings } from '../i18n/catalogue.js';
+import { enModeration } from '../i18n/en-moderation.js';
+
+// The tools' English strings come with them: readers who never moderate do not download them.
+addEnglishStrings(enModeration);
 
 type Tab = 'queue' | 'requests' | 'invites' | 'audit';
 const TABS: Tab[] = ['queue', 'requests', 'invites', 'audit'];
@@ -117,11 +122,17 @@ export class HearthModerationElement extends HearthElement {
     return html`<ul>
       ${open.map((report) => {
         const message = threads[report.threadId]?.messages.find((m) => m.id === report.messageId);
+        // The words as they were reported: the report's own copy, so an edit made since cannot change them.
+        const reported = report.snapshot ?? (message?.state === 'visible' ? { body: message.body, contentWarning: message.contentWarning } : null);
+        const editedSince = report.snapshot !== undefined && message?.state === 'visible' && message.body !== report.snapshot.body;
         return html`<li>
           <span>${this.tIsolated('mod.reportBy', { name: this.#name(report.reporterId), reason: report.reason })}</span>
-          ${message
-            ? html`<blockquote dir="auto"><strong>${isolate(this.#name(message.authorId))}</strong>: ${message.state === 'visible' ? excerpt(message.body, 200) : this.t('message.hidden')}</blockquote>`
-            : html`<span class="muted">${this.t('mod.messageUnavailable')}</span>`}
+          ${reported
+            ? html`<blockquote dir="auto">${message ? html`<strong>${isolate(this.#name(message.authorId))}</strong>: ` : nothing}${reported.contentWarning ? html`<em>${reported.contentWarning}</em> ` : nothing}${excerpt(reported.body, 200)}</blockquote>`
+            : message
+              ? html`<blockquote dir="auto"><strong>${isolate(this.#name(message.authorId))}</strong>: ${this.t(message.state === 'deleted' ? 'message.deleted' : 'message.hidden')}</blockquote>`
+              : html`<span class="muted">${this.t('mod.messageUnavailable')}</span>`}
+          ${editedSince ? html`<span class="muted">${this.t('mod.editedSinceReport')}</span>` : nothing}
           <div class="row">
             ${message?.state !== 'hidden-by-moderator'
               ? html`<button type="button" class="danger" @click=${() => this.#hide(report)}>${this.t('mod.hideMessage')}</button>`
