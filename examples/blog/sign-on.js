@@ -19,15 +19,14 @@ async function api(method, path, body) {
 
 async function show() {
   const me = await api('GET', 'session').catch(() => null);
+  // Only needed to join: a member who joined before signs in with the member token the circle saved. Asked for
+  // before the circle shows, which would otherwise offer a reader the invite form for a moment.
+  if (me) circle.ssoToken = (await api('POST', 'hearth-token')).token;
   form.hidden = !!me;
   signedIn.hidden = !me;
   hint.hidden = !!me;
   circle.hidden = !me;
-  if (!me) return;
-  document.querySelector('#blog-name').textContent = me.name;
-  // Only needed to join: a member who joined before signs in with the member token the circle saved.
-  const { token } = await api('POST', 'hearth-token');
-  circle.ssoToken = token;
+  if (me) document.querySelector('#blog-name').textContent = me.name;
 }
 
 form.addEventListener('submit', async (event) => {
