@@ -20,7 +20,7 @@ import { LIMITS, clipLine } from '@hearth/protocol';
 import { built, eventually, inCircle, joinAs, probes, root, startHarness, type Harness } from './support.js';
 import type { CircleReadTx } from '@hearth/server';
 import { PAYLOADS, label, type Payload } from './hostile/payloads.js';
-import { foldName, plainText, refusal, rendering, type Field } from './hostile/expected.js';
+import { laneOf, nameKeys, plainText, refusal, rendering, shownName, type Field } from './hostile/expected.js';
 
 const CIRCLE = 'hostile';
 /** Messages per thread: the thread keeps at most 150 in the DOM, so each batch gets a thread of its own. */
@@ -225,13 +225,11 @@ describe('hostile content through the reference server into the drop-in', { skip
     // Every payload of the sample is a note; it is the name as well wherever a name may be that string (else a
     // plain name stands in, so the note is still seen). Anyone may ask: an anonymous request is the widest door.
     const asked = sampled(PAYLOADS.map((payload, i) => ({ payload, name: refusal('displayName', payload.value) === null ? payload.value : `asker #${i}` })));
-    const LANES = 4;
-    const lanes: number[][] = Array.from({ length: LANES }, () => []);
-    asked.forEach(({ name }, i) => lanes[[...foldName(name)].reduce((sum, c) => sum + c.codePointAt(0)!, 0) % LANES]!.push(i));
+    const lanes = laneOf(asked.map(({ name }) => name), 4);
     const outcomes: Outcome[] = new Array(asked.length);
     await Promise.all(
       lanes.map(async (lane) => {
-        const names = new Set(['host', 'reader']);
+        const names = new Set(['Host', 'Reader'].flatMap(nameKeys));
         for (const i of lane) {
           const { payload, name } = asked[i]!;
           try {
@@ -242,13 +240,13 @@ describe('hostile content through the reference server into the drop-in', { skip
             // A request the circle keeps is answered "pending approval".
             outcomes[i] = code === 'pending_approval' ? { ok: true, id: '' } : { ok: false, code, message };
           }
-          assertRefusal('reason', payload, outcomes[i]!, names.has(foldName(name)) ? 'conflict' : null);
-          if (outcomes[i]!.ok) names.add(foldName(name));
+          assertRefusal('reason', payload, outcomes[i]!, nameKeys(name).some((key) => names.has(key)) ? 'conflict' : null);
+          if (outcomes[i]!.ok) for (const key of nameKeys(name)) names.add(key);
         }
       }),
     );
     record('request', outcomes);
-    const kept = asked.filter((_, i) => outcomes[i]!.ok).map(({ payload, name }) => ({ name, note: payload.value }));
+    const kept = asked.filter((_, i) => outcomes[i]!.ok).map(({ payload, name }) => ({ name: shownName(name), note: payload.value }));
     const byText = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
     const stored = (await read(h, (tx) => tx.repo.listJoinRequests())).map((r) => ({ name: r.displayName, note: r.note }));
     assert.deepEqual(stored.sort(byText), [...kept].sort(byText), 'the circle keeps exactly the requests it took');
@@ -269,17 +267,15 @@ describe('hostile content through the reference server into the drop-in', { skip
   it('display names: taken ones show exactly as authors and members; refused ones add no member', async () => {
     for (const page of [writer, reader, bare]) await page.evaluate(() => (window as any).__probe.showThread('/idle'));
     // Members join over the real transport with the name as it is (the join form trims what people type;
-    // the protocol takes a name as sent), each posting one message. Four lanes join side by side; every
-    // spelling of one name (compared trimmed and case-folded) goes through the same lane in corpus order,
-    // so which of them the circle takes first is fixed.
-    const LANES = 4;
-    const lanes: number[][] = Array.from({ length: LANES }, () => []);
-    PAYLOADS.forEach((payload, i) => lanes[[...foldName(payload.value)].reduce((sum, c) => sum + c.codePointAt(0)!, 0) % LANES]!.push(i));
+    // the server normalises a name it takes), each posting one message. Four lanes join side by side; names
+    // that may clash (same letters, or confusable) go through the same lane in corpus order, so which of them
+    // the circle takes first is fixed.
+    const lanes = laneOf(PAYLOADS.map((payload) => payload.value), 4);
     const outcomes: Outcome[] = new Array(PAYLOADS.length);
     const taken: { payload: Payload; messageId: string; key: string }[] = [];
     await Promise.all(
       lanes.map(async (lane, l) => {
-        const names = new Set(['host', 'reader']);
+        const names = new Set(['Host', 'Reader'].flatMap(nameKeys));
         let count = 0;
         for (const i of lane) {
           const payload = PAYLOADS[i]!;
@@ -295,13 +291,13 @@ describe('hostile content through the reference server into the drop-in', { skip
             const { code, message } = error as { code: string; message: string };
             outcomes[i] = { ok: false, code, message };
           }
-          assertRefusal('displayName', payload, outcomes[i]!, names.has(foldName(payload.value)) ? 'conflict' : null);
-          if (outcomes[i]!.ok) names.add(foldName(payload.value));
+          assertRefusal('displayName', payload, outcomes[i]!, nameKeys(payload.value).some((key) => names.has(key)) ? 'conflict' : null);
+          if (outcomes[i]!.ok) for (const key of nameKeys(payload.value)) names.add(key);
         }
       }),
     );
     record('displayName', outcomes);
-    const takenNames = taken.map((t) => t.payload.value);
+    const takenNames = taken.map((t) => shownName(t.payload.value));
     assert.deepEqual((await read(h, (tx) => tx.repo.listMembers())).map((m) => m.displayName).sort(), [...takenNames, 'Host', 'Reader'].sort(), 'the circle has a member for each taken name, and none for a refused one');
 
     // The members list: every name once, as text.
@@ -333,7 +329,7 @@ describe('hostile content through the reference server into the drop-in', { skip
         for (const { payload, messageId } of batch) {
           const m = byId.get(messageId);
           assert.ok(m, `${who} ${label(payload)}: its message is shown`);
-          assert.deepEqual(m.author, { text: payload.value, children: 0 }, `${who} ${label(payload)}: shown exactly as the author`);
+          assert.deepEqual(m.author, { text: shownName(payload.value), children: 0 }, `${who} ${label(payload)}: shown exactly (as the circle stores it) as the author`);
         }
         assert.deepEqual(await page.evaluate((x) => (window as any).__probe.bidi('[part=author]', x), takenNames), []);
         await assertClean(page, `${who} on ${key}`);

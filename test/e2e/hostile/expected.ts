@@ -1,7 +1,8 @@
 // What the hostile-content suite expects, written from the protocol's documented rules rather than read
 // from its validators: which strings a field refuses (and with which stable code), and what a message body
 // renders as.
-import { LIMITS } from '@hearth/protocol';
+import { LIMITS, comparable, parseDisplayName } from '@hearth/protocol';
+import { nameSkeletons } from '@hearth/protocol/confusables';
 import { parse, type Block, type Inline } from '../../../packages/elements/src/markdown/parse.js';
 
 /** Control characters a text refuses: everything below U+0020 but tab, LF and CR, and DEL. */
@@ -26,6 +27,13 @@ const MAX: Record<Field, number> = {
  * `constructor` or `prototype`.
  */
 export function refusal(field: Field, value: string): 'invalid' | 'too_large' | null {
+  if (field === 'displayName') {
+    // Names follow the protocol's one display-name rule (NFKC; no control, bidi or needless invisible
+    // characters), whose cases have their own tests (test/protocol/names.test.ts): here it is the oracle, and
+    // the suite checks what the widget shows of the names it lets through.
+    const parsed = parseDisplayName(value);
+    return parsed.ok ? null : (parsed.error.code as 'invalid' | 'too_large');
+  }
   if (value.trim() === '') return 'invalid';
   if (value.length > MAX[field]) return 'too_large';
   if ((field === 'body' || field === 'reason' ? CONTROL : CONTROL_OR_BREAK).test(value)) return 'invalid';
@@ -34,8 +42,40 @@ export function refusal(field: Field, value: string): 'invalid' | 'too_large' | 
   return null;
 }
 
-/** Display names are unique in a circle, compared trimmed and case-folded. */
-export const foldName = (name: string) => name.trim().toLocaleLowerCase();
+/** A name as the circle stores and shows it: normalised by the display-name rule. */
+export function shownName(name: string): string {
+  const parsed = parseDisplayName(name);
+  return parsed.ok ? parsed.value : name;
+}
+
+/**
+ * What a name is compared by: two names clash (`conflict`) when they share a key — the same letters once
+ * case, width and invisible characters are set aside, or the same confusable skeleton ("Аnn", "Ann").
+ */
+export function nameKeys(name: string): string[] {
+  return [`=${comparable(name)}`, ...nameSkeletons(name).map((s) => `~${s}`)];
+}
+
+/**
+ * Splits names into `lanes` that can be tried side by side: names that may clash with each other (directly
+ * or through a chain of shared keys) go to one lane, in their order, so which of them the circle takes
+ * first is fixed whatever the timing.
+ */
+export function laneOf(names: readonly string[], lanes: number): number[][] {
+  const parent = names.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const firstWithKey = new Map<string, number>();
+  names.forEach((name, i) => {
+    for (const key of nameKeys(name)) {
+      const other = firstWithKey.get(key);
+      if (other === undefined) firstWithKey.set(key, i);
+      else parent[root(i)] = root(other);
+    }
+  });
+  const out: number[][] = Array.from({ length: lanes }, () => []);
+  names.forEach((_, i) => out[root(i) % lanes]!.push(i));
+  return out;
+}
 
 export interface Rendering {
   /** The text a reader sees: the body's textContent. */
