@@ -3,8 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseClientFrame, parseCommand } from '@hearth/protocol';
-import { admit } from '@hearth/protocol/rules';
-import { harness, type Harness } from './rules-harness.js';
+import { harness } from './rules-harness.js';
 
 const rename = (displayName: string) => parseCommand({ id: 'cmd-00000001', type: 'member.update', displayName }, 'command');
 const joinFrame = (displayName: string) =>
@@ -64,32 +63,17 @@ describe('display-name schema', () => {
   });
 });
 
-function admitted(h: Harness, request: Parameters<typeof admit>[1]) {
-  return h.repo.transaction(() => admit(h.ctx(), request));
-}
-
-/** Admission refused with `code` on `field`, and nothing written. */
-function admitRefused(h: Harness, request: Parameters<typeof admit>[1], code: string, field?: string) {
-  const before = h.snapshot();
-  const outcome = admitted(h, request);
-  assert.equal(outcome.ok, false, `${JSON.stringify(request)} admitted`);
-  if (outcome.ok !== false) return;
-  assert.equal(outcome.error.code, code, outcome.error.message);
-  if (field) assert.equal(outcome.error.field, field);
-  assert.deepEqual(h.snapshot(), before);
-}
-
 describe('rules: a name must not pass for another member’s', () => {
   const CYRILLIC_ANN = '\u0410nn'; // "Аnn": Cyrillic capital A
 
   it('refuses "Аnn" (Cyrillic А) beside the owner "Ann" with `conflict` naming the field, by every way in', () => {
     const h = harness({ ownerName: 'Ann' });
-    admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
-    admitRefused(h, { kind: 'sso', memberId: 'sso_cyrillic-ann-000000', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
+    h.admitRefused({ kind: 'invite', code: h.inviteCode(), displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
+    h.admitRefused({ kind: 'sso', memberId: 'sso_cyrillic-ann-000000', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
     const open = harness({ ownerName: 'Ann', circle: { access: 'open-link' } });
-    admitRefused(open, { kind: 'link', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
+    open.admitRefused({ kind: 'link', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
     const asking = harness({ ownerName: 'Ann', circle: { access: 'request' } });
-    admitRefused(asking, { kind: 'request', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
+    asking.admitRefused({ kind: 'request', displayName: CYRILLIC_ANN }, 'conflict', 'credentials.displayName');
     const member = h.join('Bob');
     h.refused(member.id, { type: 'member.update', displayName: CYRILLIC_ANN }, 'conflict', 'command.displayName');
   });
@@ -100,7 +84,7 @@ describe('rules: a name must not pass for another member’s', () => {
     h.join('mia');
     // Beside "Ann", "lan" and "mia": each of these reads as one of them.
     for (const name of ['ANN', 'ann', 'A\u200Dnn', 'Ａｎｎ'.normalize('NFKC'), 'Ian', 'rnia']) {
-      admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName: name }, 'conflict', 'credentials.displayName');
+      h.admitRefused({ kind: 'invite', code: h.inviteCode(), displayName: name }, 'conflict', 'credentials.displayName');
     }
     // Renaming oneself to a look-alike of one's own name is fine.
     h.ok(bob.id, { type: 'member.update', displayName: 'Ian' });
@@ -108,9 +92,9 @@ describe('rules: a name must not pass for another member’s', () => {
 
   it('a join request may not take a look-alike of a pending request’s name, nor be approved once a look-alike joined', () => {
     const h = harness({ circle: { access: 'request' } });
-    const first = admitted(h, { kind: 'request', displayName: 'Zoe' });
+    const first = h.admitNow({ kind: 'request', displayName: 'Zoe' });
     assert.equal(first.ok, 'pending');
-    admitRefused(h, { kind: 'request', displayName: 'Z\u043Ee' }, 'conflict', 'credentials.displayName'); // Cyrillic о
+    h.admitRefused({ kind: 'request', displayName: 'Z\u043Ee' }, 'conflict', 'credentials.displayName'); // Cyrillic о
     h.join('ZOE');
     const requestId = (first as { request: { id: string } }).request.id;
     h.refused(h.owner.id, { type: 'request.approve', requestId }, 'conflict');
@@ -118,9 +102,9 @@ describe('rules: a name must not pass for another member’s', () => {
 
   it('a sign-on user whose host name is a look-alike keeps the name they had', () => {
     const h = harness({ ownerName: 'Ann' });
-    const joined = admitted(h, { kind: 'sso', memberId: 'sso_reader-00000000000001', displayName: 'Reader' });
+    const joined = h.admitNow({ kind: 'sso', memberId: 'sso_reader-00000000000001', displayName: 'Reader' });
     assert.equal(joined.ok, true);
-    const again = admitted(h, { kind: 'sso', memberId: 'sso_reader-00000000000001', displayName: CYRILLIC_ANN });
+    const again = h.admitNow({ kind: 'sso', memberId: 'sso_reader-00000000000001', displayName: CYRILLIC_ANN });
     assert.equal(again.ok, true);
     assert.equal((again as { member: { displayName: string } }).member.displayName, 'Reader');
   });
@@ -128,8 +112,8 @@ describe('rules: a name must not pass for another member’s', () => {
   it('refuses a name that breaks the display-name rule even when a host hands it over unparsed', () => {
     const h = harness();
     for (const displayName of ['Bad\tName', '\u202EnnA', '\u200B', '']) {
-      admitRefused(h, { kind: 'sso', memberId: 'sso_unparsed-0000000000001', displayName }, 'invalid', 'credentials.displayName');
-      admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName }, 'invalid', 'credentials.displayName');
+      h.admitRefused({ kind: 'sso', memberId: 'sso_unparsed-0000000000001', displayName }, 'invalid', 'credentials.displayName');
+      h.admitRefused({ kind: 'invite', code: h.inviteCode(), displayName }, 'invalid', 'credentials.displayName');
     }
   });
 });

@@ -1,9 +1,9 @@
 // A small harness around the rules engine: a fresh circle in a memory repository, a settable clock,
 // deterministic ids, and helpers that run commands the way a host does (inside a transaction).
 import assert from 'node:assert/strict';
-import { LIMITS, type Ack, type Circle, type CircleEvent, type CommandInput, type CommandType, type ErrorCode, type Member } from '@hearth/protocol';
+import { LIMITS, type Ack, type Circle, type CircleEvent, type CommandInput, type CommandType, type ErrorCode, type ErrorInfo, type Member } from '@hearth/protocol';
 import { nameSkeletons } from '@hearth/protocol/confusables';
-import { admit, createMemoryRepository, execute, initCircle, type ExecuteOutcome, type WordFilter } from '@hearth/protocol/rules';
+import { admit, createMemoryRepository, execute, initCircle, type AdmitRequest, type ExecuteOutcome, type WordFilter } from '@hearth/protocol/rules';
 
 export const T0 = 1_700_000_000_000;
 
@@ -82,6 +82,23 @@ export function harness(options: HarnessOptions = {}) {
     return (ack as { result: { code: string } }).result.code;
   }
 
+  /** Admits a newcomer as a host does (inside a transaction). */
+  function admitNow(request: AdmitRequest) {
+    return repo.transaction(() => admit(ctx(), request));
+  }
+
+  /** An admission that must be refused with `code` (and on `field`) and write nothing; returns the refusal. */
+  function admitRefused(request: AdmitRequest, code: ErrorCode, field?: string): ErrorInfo {
+    const before = snapshot();
+    const outcome = admitNow(request);
+    assert.equal(outcome.ok, false, `${JSON.stringify(request)} admitted`);
+    const { error } = outcome as { error: ErrorInfo };
+    assert.equal(error.code, code, error.message);
+    if (field) assert.equal(error.field, field);
+    assert.deepEqual(snapshot(), before);
+    return error;
+  }
+
   /** Seats a plain member through an invite. */
   function join(displayName: string): Member {
     const code = inviteCode();
@@ -109,7 +126,7 @@ export function harness(options: HarnessOptions = {}) {
     return messageId;
   }
 
-  return { repo, clock, newId, ctx, owner, run, ok, refused, snapshot, inviteCode, join, moderator, thread, post };
+  return { repo, clock, newId, ctx, owner, run, ok, refused, snapshot, inviteCode, admitNow, admitRefused, join, moderator, thread, post };
 }
 
 export type Harness = ReturnType<typeof harness>;

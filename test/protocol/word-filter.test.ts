@@ -4,21 +4,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { admit } from '@hearth/protocol/rules';
-import { harness, type Harness } from './rules-harness.js';
+import { harness } from './rules-harness.js';
 
 const wordFilter = { banned: ['darn'], suspect: ['heck'] };
 /** Ways to write "darn" that read as it: full-width, zero-width space and joiner inside, soft hyphen, upper case. */
 const DISGUISED = ['ｄａｒｎ', 'da\u200Brn', 'd\u200Darn', 'dar\u00ADn', 'DARN', 'Ｄａｒｎ'];
-
-function admitRefused(h: Harness, request: Parameters<typeof admit>[1], code: string, field: string) {
-  const before = h.snapshot();
-  const outcome = h.repo.transaction(() => admit(h.ctx(), request));
-  assert.equal(outcome.ok, false, `${JSON.stringify(request)} admitted`);
-  if (outcome.ok !== false) return;
-  assert.equal(outcome.error.code, code, outcome.error.message);
-  assert.equal(outcome.error.field, field);
-  assert.deepEqual(h.snapshot(), before);
-}
 
 describe('word filter: every field a member makes others see', () => {
   it('refuses a banned word in a thread key, whether the thread is made by thread.create or by a first post', () => {
@@ -49,13 +39,13 @@ describe('word filter: every field a member makes others see', () => {
   it('refuses a banned word in a display name, by every way in (`forbidden` on the name field)', () => {
     const h = harness({ wordFilter });
     for (const word of ['Darn Ann', 'ｄａｒｎ', 'Da\u200Drn']) {
-      admitRefused(h, { kind: 'invite', code: h.inviteCode(), displayName: word }, 'forbidden', 'credentials.displayName');
-      admitRefused(h, { kind: 'sso', memberId: 'sso_word-filter-0000000001', displayName: word }, 'forbidden', 'credentials.displayName');
+      h.admitRefused({ kind: 'invite', code: h.inviteCode(), displayName: word }, 'forbidden', 'credentials.displayName');
+      h.admitRefused({ kind: 'sso', memberId: 'sso_word-filter-0000000001', displayName: word }, 'forbidden', 'credentials.displayName');
     }
     const open = harness({ wordFilter, circle: { access: 'open-link' } });
-    admitRefused(open, { kind: 'link', displayName: 'darn' }, 'forbidden', 'credentials.displayName');
+    open.admitRefused({ kind: 'link', displayName: 'darn' }, 'forbidden', 'credentials.displayName');
     const asking = harness({ wordFilter, circle: { access: 'request' } });
-    admitRefused(asking, { kind: 'request', displayName: 'darn' }, 'forbidden', 'credentials.displayName');
+    asking.admitRefused({ kind: 'request', displayName: 'darn' }, 'forbidden', 'credentials.displayName');
     const member = h.join('Bob');
     h.refused(member.id, { type: 'member.update', displayName: 'ｄａｒｎ' }, 'forbidden', 'command.displayName');
   });
@@ -77,7 +67,7 @@ describe('word filter: every field a member makes others see', () => {
 
   it('refuses a banned word in a join request’s note', () => {
     const h = harness({ wordFilter, circle: { access: 'request' } });
-    admitRefused(h, { kind: 'request', displayName: 'Newcomer', note: 'let me in, ｄａｒｎ' }, 'forbidden', 'credentials.note');
+    h.admitRefused({ kind: 'request', displayName: 'Newcomer', note: 'let me in, ｄａｒｎ' }, 'forbidden', 'credentials.note');
   });
 
   it('matches the list’s own words after the same normalisation', () => {
